@@ -150,7 +150,7 @@ int prof_cmd_generate(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct prof_input_stats st = {0};
 
-		if (prof_input_lines(argv[i], &in, prof_needs_add_line, needs, &st, &err) < 0)
+		if (prof_needs_read(needs, argv[i], &in, &st, &err) < 0)
 			goto fail;
 		bad += st.bad;
 	}

@@ -262,6 +262,14 @@ int prof_needs_add_line(void *ctx, const char *line, size_t len, const char **wh
 /* Snapshot sorted by (arch, syscall); valid until the next add or free. */
 const struct prof_need_syscall *prof_needs_list(struct prof_needs *n, size_t *count);
 unsigned long long prof_needs_records(const struct prof_needs *n);
+/* Adds everything src counted to dst (parallel readers each fill their own). */
+int prof_needs_merge(struct prof_needs *dst, const struct prof_needs *src);
+/*
+ * Reads decision logs into needs, parsing on every CPU (prof_parallel.c). Same results, errors
+ * and line numbers as prof_input_lines() with prof_needs_add_line.
+ */
+int prof_needs_read(struct prof_needs *needs, const char *path, const struct prof_input_opts *opts,
+                    struct prof_input_stats *stats, bouncer_error_t *err);
 
 /* ---- generation (prof_generate.c) ---- */
 

@@ -268,57 +268,68 @@ static struct agg_entry *valued_entry(struct agg_syscall *s, const uint64_t *val
 	return e;
 }
 
-static int note_first(struct agg_entry *e, const struct prof_record *rec)
+/* Compares a scanned string with a plain one without allocating (escapes are rare). */
+static int str_cmp(const struct prof_str *a, const char *b)
 {
-	size_t len = rec->ts.len < TS_MAX - 1 ? rec->ts.len : TS_MAX - 1;
+	size_t blen = strlen(b);
 	int c;
 
-	if (e->first_exe) {
-		c = strncmp(rec->ts.p ? rec->ts.p : "", e->first_ts, len);
-		if (c == 0)
-			c = len < strlen(e->first_ts) ? -1 : len > strlen(e->first_ts);
-		if (c > 0)
-			return 0;
-		if (c == 0) {
-			/* Same time: the smaller name, so that record order does not matter. */
-			char *exe = prof_str_dup(&rec->exe);
+	if (a->escaped) {
+		char *tmp = prof_str_dup(a);
 
-			if (!exe)
-				return -ENOMEM;
-			if (strcmp(exe, e->first_exe) < 0) {
-				free(e->first_exe);
-				e->first_exe = exe;
-			} else {
-				free(exe);
-			}
-			return 0;
-		}
+		c = tmp ? strcmp(tmp, b) : 0;
+		free(tmp);
+		return c;
 	}
-	char *exe = prof_str_dup(&rec->exe);
+	c = memcmp(a->p, b, a->len < blen ? a->len : blen);
+	return c ? c : (a->len > blen) - (a->len < blen);
+}
+
+/* Keeps the exe of the earliest record (by ts, then by exe so that order never matters). */
+static int note_first(struct agg_entry *e, const struct prof_record *rec)
+{
+	struct prof_str ts = rec->ts;
+	char *exe;
+
+	if (ts.len > TS_MAX - 1)
+		ts.len = TS_MAX - 1;
+	ts.escaped = false;
+	if (e->first_exe) {
+		int c = str_cmp(&ts, e->first_ts);
+
+		if (c > 0 || (c == 0 && str_cmp(&rec->exe, e->first_exe) >= 0))
+			return 0;
+	}
+	exe = prof_str_dup(&rec->exe);
 	if (!exe)
 		return -ENOMEM;
 	free(e->first_exe);
 	e->first_exe = exe;
-	if (len)
-		memcpy(e->first_ts, rec->ts.p, len);
-	e->first_ts[len] = 0;
+	if (ts.len)
+		memcpy(e->first_ts, ts.p, ts.len);
+	e->first_ts[ts.len] = 0;
 	return 0;
 }
 
-static void count_errno(struct agg_entry *e, int nr)
+static void count_errno_n(struct agg_entry *e, int nr, unsigned long long n)
 {
 	size_t i;
 
 	for (i = 0; i < 4 && e->errnos[i].count; i++) {
 		if (e->errnos[i].nr == nr) {
-			e->errnos[i].count++;
+			e->errnos[i].count += n;
 			return;
 		}
 	}
 	if (i < 4) {
 		e->errnos[i].nr = nr;
-		e->errnos[i].count = 1;
+		e->errnos[i].count = n;
 	}
+}
+
+static void count_errno(struct agg_entry *e, int nr)
+{
+	count_errno_n(e, nr, 1);
 }
 
 static int add_string(char ***v, size_t *n, bool *full, const struct prof_str *s)
@@ -408,6 +419,75 @@ int prof_needs_add_line(void *ctx, const char *line, size_t len, const char **wh
 	if (rc < 0)
 		return rc;
 	return prof_needs_add(ctx, &rec);
+}
+
+/* Folds a src entry into dst: counts, errnos and the earliest (ts, exe). */
+static int merge_entry(struct agg_entry *d, const struct agg_entry *e)
+{
+	struct prof_record rec = {0};
+
+	d->needed += e->needed;
+	d->denied += e->denied;
+	d->killed += e->killed;
+	for (int i = 0; i < 4 && e->errnos[i].count; i++)
+		count_errno_n(d, e->errnos[i].nr, e->errnos[i].count);
+	if (!e->first_exe)
+		return 0;
+	rec.ts = (struct prof_str){e->first_ts, strlen(e->first_ts), false};
+	rec.exe = (struct prof_str){e->first_exe, strlen(e->first_exe), false};
+	return note_first(d, &rec);
+}
+
+int prof_needs_merge(struct prof_needs *dst, const struct prof_needs *src)
+{
+	for (size_t a = 0; a < src->n_arches; a++) {
+		struct arch_table *t = arch_table(dst, src->arches[a].token);
+
+		if (!t)
+			return -E2BIG;
+		for (size_t i = 0; i < src->arches[a].cap; i++) {
+			const struct agg_syscall *s = src->arches[a].by_id[i];
+			struct agg_syscall *d;
+			long id;
+
+			if (!s)
+				continue;
+			id = intern(dst, src->names[i], strlen(src->names[i]));
+			if (id < 0)
+				return (int)id;
+			d = syscall_agg(dst, t, id);
+			if (!d)
+				return -ENOMEM;
+			d->unconditioned |= s->unconditioned;
+			for (size_t e = 0; e < s->n_entries; e++) {
+				struct agg_entry *de = NULL;
+
+				if (s->entries[e].has_values && !d->unconditioned)
+					de = valued_entry(d, s->entries[e].values);
+				if (!de)
+					de = &d->entries[0];
+				if (merge_entry(de, &s->entries[e]) < 0)
+					return -ENOMEM;
+			}
+			for (size_t k = 0; k < s->n_paths; k++) {
+				struct prof_str str = {s->paths[k], strlen(s->paths[k]), false};
+
+				if (add_string(&d->paths, &d->n_paths, &d->paths_full, &str) < 0)
+					return -ENOMEM;
+			}
+			for (size_t k = 0; k < s->n_addresses; k++) {
+				struct prof_str str = {s->addresses[k], strlen(s->addresses[k]),
+				                       false};
+
+				if (add_string(&d->addresses, &d->n_addresses, &d->paths_full,
+				               &str) < 0)
+					return -ENOMEM;
+			}
+			d->paths_full |= s->paths_full;
+		}
+	}
+	dst->records += src->records;
+	return 0;
 }
 
 unsigned long long prof_needs_records(const struct prof_needs *n)
