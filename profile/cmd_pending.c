@@ -11,8 +11,4 @@
 		return 2;                                                                          \
 	}
 
-PENDING(prof_cmd_merge, "merge")
-PENDING(prof_cmd_check, "check")
-PENDING(prof_cmd_diff, "diff")
-PENDING(prof_cmd_lint, "lint")
 PENDING(prof_cmd_import, "import")

@@ -198,15 +198,19 @@ int prof_errno_parse(const char *name, uint32_t *out);
 const char *prof_errno_name(int nr);
 
 /*
- * What the profile does with syscall `name` on `arch` given argument values; known is a
- * bitmask of the arguments whose value is known (a condition on an unknown argument is taken
- * to hold and *uncertain is set). Returns the deciding action; *rule_out is the rule or NULL
+ * What the profile does with syscall `name` given argument values; known_bits[i] says which
+ * bits of args[i] are known (NULL: nothing is known). A condition that needs unknown bits is
+ * taken to hold and sets *uncertain. Returns the deciding action; *rule_out is the rule or NULL
  * for the default action. Overlapping matches resolve to the most restrictive action, like the
  * kernel does between filters.
  */
-enum prof_action prof_model_eval(const struct prof_model *m, uint32_t arch, const char *name,
-                                 const uint64_t *args, unsigned known,
-                                 const struct prof_rule **rule_out, bool *uncertain);
+enum prof_action prof_model_eval(const struct prof_model *m, const char *name, const uint64_t *args,
+                                 const uint64_t *known_bits, const struct prof_rule **rule_out,
+                                 bool *uncertain);
+
+/* Whether p allows at least everything rule r allows (r's name, under r's conditions): a running
+ * rule of p whose conditions are a subset of r's, or p's default when p has no rule for it. */
+bool prof_model_covers(const struct prof_model *p, const struct prof_rule *r);
 
 /* ---- reading and writing profiles ---- */
 
@@ -216,6 +220,12 @@ int prof_read_profile(const char *name, const char *text, size_t len, struct pro
 int prof_load_profile(const char *path, struct prof_model **out, bouncer_error_t *err);
 /* Whether a file's text looks like a profile (one JSON document) rather than a log. */
 bool prof_text_is_profile(const char *text, size_t len);
+/* Whether the file at path is a profile rather than a decision log ("-" is always a log).
+ * Only the first MiB is read: profiles are small, logs may be huge. */
+bool prof_path_is_profile(const char *path);
+/* A stock profile by name ("default" → policies/default.json) or a path (contains '/' or
+ * ends in .json). Looks in $BOUNCER_POLICIES, then the source tree's policies/. */
+int prof_load_stock(const char *name, struct prof_model **out, bouncer_error_t *err);
 
 enum prof_format { PROF_FMT_DOCKER, PROF_FMT_OCI, PROF_FMT_SPO };
 int prof_format_parse(const char *s, enum prof_format *out);

@@ -288,13 +288,20 @@ void prof_conds_format(const struct prof_rule *r, char *buf, size_t size)
 	}
 }
 
-enum prof_action prof_model_eval(const struct prof_model *m, uint32_t arch, const char *name,
-                                 const uint64_t *args, unsigned known,
-                                 const struct prof_rule **rule_out, bool *uncertain)
+/* Whether the condition can be decided from the known bits of its argument. */
+static bool cond_decidable(const struct prof_cond *c, uint64_t known)
+{
+	if (c->op == SCMP_CMP_MASKED_EQ)
+		return (c->value & ~known) == 0;
+	return known == ~(uint64_t)0;
+}
+
+enum prof_action prof_model_eval(const struct prof_model *m, const char *name, const uint64_t *args,
+                                 const uint64_t *known_bits, const struct prof_rule **rule_out,
+                                 bool *uncertain)
 {
 	const struct prof_rule *best = NULL;
 
-	(void)arch;
 	if (uncertain)
 		*uncertain = false;
 	for (size_t i = 0; i < m->n_rules; i++) {
@@ -306,7 +313,8 @@ enum prof_action prof_model_eval(const struct prof_model *m, uint32_t arch, cons
 		for (unsigned c = 0; c < r->n_conds && holds; c++) {
 			unsigned idx = r->conds[c].index;
 
-			if (idx > 5 || !(known & (1u << idx)))
+			if (!known_bits || idx > 5 ||
+			    !cond_decidable(&r->conds[c], known_bits[idx]))
 				unsure = true;
 			else
 				holds = prof_cond_holds(&r->conds[c], args[idx]);
@@ -323,4 +331,32 @@ enum prof_action prof_model_eval(const struct prof_model *m, uint32_t arch, cons
 	if (rule_out)
 		*rule_out = best;
 	return best ? best->action : m->default_action;
+}
+
+/* Does p allow at least what rule r of the input profile allows? */
+bool prof_model_covers(const struct prof_model *p, const struct prof_rule *r)
+{
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct prof_rule *q = &p->rules[i];
+		bool subset = true;
+
+		if (strcmp(q->name, r->name) != 0 || !prof_action_runs(q->action))
+			continue;
+		/* Every condition of q must also be one of r's: q allows a superset. */
+		for (unsigned a = 0; a < q->n_conds && subset; a++) {
+			bool found = false;
+
+			for (unsigned b = 0; b < r->n_conds; b++)
+				found |= memcmp(&q->conds[a], &r->conds[b], sizeof(q->conds[a])) ==
+				         0;
+			subset = found;
+		}
+		if (subset)
+			return true;
+	}
+	/* No rule for the name at all: the default decides. */
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (strcmp(p->rules[i].name, r->name) == 0)
+			return false;
+	return prof_action_runs(p->default_action);
 }

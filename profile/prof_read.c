@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Docker seccomp profile JSON, an OCI linux.seccomp object or a whole config.json → model. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,4 +295,49 @@ bool prof_text_is_profile(const char *text, size_t len)
 
 	json_decref(root);
 	return is;
+}
+
+bool prof_path_is_profile(const char *path)
+{
+	enum { PEEK = 1 << 20 };
+	char *buf;
+	ssize_t n;
+	size_t len = 0;
+	bool is = false;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	buf = malloc(PEEK);
+	while (buf && len < PEEK && (n = read(fd, buf + len, PEEK - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (buf && len < PEEK)
+		is = prof_text_is_profile(buf, len);
+	free(buf);
+	return is;
+}
+
+int prof_load_stock(const char *name, struct prof_model **out, bouncer_error_t *err)
+{
+	const char *dirs[] = {getenv("BOUNCER_POLICIES"), PROF_POLICIES_DIR};
+	size_t len = strlen(name);
+	char path[4096];
+
+	if (strchr(name, '/') || (len > 5 && strcmp(name + len - 5, ".json") == 0))
+		return prof_load_profile(name, out, err);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.json", dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return prof_load_profile(path, out, err);
+	}
+	return bouncer_error_set(err, -ENOENT,
+	                         "no stock profile \"%s\" (looked in $BOUNCER_POLICIES "
+	                         "and %s)",
+	                         name, PROF_POLICIES_DIR);
 }
