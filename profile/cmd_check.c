@@ -57,7 +57,7 @@ static void check_needs(struct check_state *st, struct prof_needs *needs)
 {
 	size_t n;
 	const struct prof_need_syscall *list = prof_needs_list(needs, &n);
-	uint32_t last_arch = 0;
+	uint32_t reported_arch = 0; /* the list is sorted by arch */
 
 	for (size_t i = 0; i < n; i++) {
 		const struct prof_need_syscall *s = &list[i];
@@ -65,11 +65,16 @@ static void check_needs(struct check_state *st, struct prof_needs *needs)
 		if (!s->needed)
 			continue;
 		if (!arch_covered(st->p, s->arch)) {
-			if (s->arch != last_arch)
-				printf("missing on %s: the architecture is not listed (%llu "
-				       "records)\n",
-				       prof_arch_name(s->arch), s->needed);
-			last_arch = s->arch;
+			/* One line per arch: everything on it is missing. */
+			unsigned long long records = 0;
+
+			if (s->arch == reported_arch)
+				continue;
+			reported_arch = s->arch;
+			for (size_t k = i; k < n && list[k].arch == s->arch; k++)
+				records += list[k].needed;
+			printf("missing on %s: the architecture is not listed (%llu records)\n",
+			       prof_arch_name(s->arch), records);
 			st->missing++;
 			continue;
 		}
@@ -150,7 +155,7 @@ int prof_cmd_check(int argc, char **argv)
 	int c, rc = 2;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'a') {
 			against = optarg;
 		} else if (c == 's') {

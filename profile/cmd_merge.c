@@ -189,7 +189,7 @@ int prof_cmd_merge(int argc, char **argv)
 	FILE *out;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+o:f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			intersect = true;
