@@ -14,16 +14,29 @@
 
 #include "profile.h"
 
-/* A fresh directory per test (Check runs each test in its own process). */
+static char pt_dir_path[64];
+
+static inline void pt_cleanup(void)
+{
+	char cmd[128];
+
+	if (!getenv("BOUNCER_KEEP_TEST_FILES")) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", pt_dir_path);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", pt_dir_path);
+	}
+}
+
+/* A fresh directory per test (Check runs each test in its own process), removed when the
+ * test's process exits unless BOUNCER_KEEP_TEST_FILES is set. */
 static inline const char *pt_dir(void)
 {
-	static char dir[64];
-
-	if (!dir[0]) {
-		strcpy(dir, "/tmp/bouncer-profile-test-XXXXXX");
-		ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (!pt_dir_path[0]) {
+		strcpy(pt_dir_path, "/tmp/bouncer-profile-test-XXXXXX");
+		ck_assert_ptr_nonnull(mkdtemp(pt_dir_path));
+		atexit(pt_cleanup);
 	}
-	return dir;
+	return pt_dir_path;
 }
 
 /* Writes text to DIR/name and returns the path (static storage, a few at a time). */
