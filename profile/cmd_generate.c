@@ -17,6 +17,8 @@ static const char usage_text[] =
         "      --min-count N          allow only syscalls needed at least N times (default 1)\n"
         "      --name NAME            profile name (spo metadata.name)\n"
         "      --runtime runc|crun    also allow what the OCI runtime needs after loading it\n"
+        "      --notify               supervised rules (SCMP_ACT_NOTIFY + supervise) for syscalls\n"
+        "                             whose records carry paths/addresses\n"
         "      --skip-bad             count malformed lines instead of stopping\n";
 
 int prof_parse_default_action(const char *s, enum prof_action *act);
@@ -133,10 +135,6 @@ int prof_cmd_generate(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		fputs(usage_text, stderr);
-		return 2;
-	}
-	if (gen.notify) {
-		fprintf(stderr, "bouncer profile generate: --notify is not implemented yet\n");
 		return 2;
 	}
 	if (base_path && prof_load_profile(base_path, &base, &err) < 0)

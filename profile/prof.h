@@ -296,6 +296,9 @@ struct prof_gen_opts {
 /* Builds a profile model from needs. */
 struct prof_model *prof_generate(struct prof_needs *needs, const struct prof_gen_opts *opts);
 
+/* --notify: the recorded paths generalised to globs (prof_notify.c), a new JSON array. */
+json_t *prof_notify_paths(char **paths, size_t n);
+
 /* Syscalls the OCI runtime makes after loading the profile (prof_runtime.c). */
 const char *const *prof_runtime_syscalls(const char *runtime);
 

@@ -173,6 +173,72 @@ static void first_seen(const struct prof_need_syscall *const *g, size_t n, bool 
 	}
 }
 
+/* Collects the distinct recorded paths (or addresses) of a syscall across arches. */
+static size_t collect_strings(const struct prof_need_syscall *const *g, size_t n, bool addresses,
+                              char ***out)
+{
+	char **v = NULL;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char **src = addresses ? g[i]->addresses : g[i]->paths;
+		size_t ns = addresses ? g[i]->n_addresses : g[i]->n_paths;
+
+		for (size_t j = 0; j < ns; j++) {
+			bool dup = false;
+
+			for (size_t x = 0; x < k && !dup; x++)
+				dup = strcmp(v[x], src[j]) == 0;
+			if (dup)
+				continue;
+			v = realloc(v, (k + 1) * sizeof(*v));
+			v[k++] = src[j];
+		}
+	}
+	*out = v;
+	return k;
+}
+
+/* --notify: a supervised rule when the records carry paths or addresses. */
+static bool add_notify(struct prof_model *m, const char *name,
+                       const struct prof_need_syscall *const *g, size_t n,
+                       unsigned long long needed)
+{
+	char **paths, **addrs;
+	size_t np = collect_strings(g, n, false, &paths), na = collect_strings(g, n, true, &addrs);
+	json_t *clause, *supervise, *arr;
+	struct prof_rule *r;
+	const char *exe;
+
+	if (!np && !na) {
+		free(paths);
+		free(addrs);
+		return false;
+	}
+	clause = json_object();
+	if (np)
+		json_object_set_new(clause, "paths", prof_notify_paths(paths, np));
+	if (na) {
+		arr = json_array();
+		for (size_t i = 0; i < na; i++)
+			json_array_append_new(arr, json_string(addrs[i]));
+		json_object_set_new(clause, "addresses", arr);
+	}
+	json_object_set_new(clause, "decision", json_string("allow"));
+	supervise = json_array();
+	json_array_append_new(supervise, clause);
+	r = prof_model_add_rule(m, name, PROF_ACT_NOTIFY);
+	r->extra = json_object();
+	json_object_set_new(r->extra, "supervise", supervise);
+	first_seen(g, n, false, &exe);
+	r->comment =
+	        make_comment("needed", g, n, false, needed, exe,
+	                     "supervised: what was recorded, by directory; the rest is denied");
+	free(paths);
+	free(addrs);
+	return true;
+}
+
 static void add_allow(struct prof_model *m, const char *name,
                       const struct prof_need_syscall *const *g, size_t n, unsigned long long needed,
                       unsigned long long denied)
@@ -347,7 +413,9 @@ struct prof_model *prof_generate(struct prof_needs *needs, const struct prof_gen
 			continue;
 		}
 		if (needed && needed >= opts->min_count) {
-			if (!base_allows(opts->base, name))
+			if (base_allows(opts->base, name))
+				continue;
+			if (!opts->notify || !add_notify(m, name, by_name + i, j - i, needed))
 				add_allow(m, name, by_name + i, j - i, needed, denied + killed);
 		} else if ((denied || killed) && !base_names(opts->base, name)) {
 			add_deny(m, name, by_name + i, j - i, denied, killed);

@@ -409,6 +409,47 @@ START_TEST(options)
 }
 END_TEST
 
+START_TEST(notify_generalises_paths)
+{
+	char log[8192] = "", rec[900], *out;
+	static const char *const paths[] = {"/etc/ssl/certs/a.pem",     "/etc/ssl/certs/b.pem",
+	                                    "/etc/ssl/certs/sub/c.pem", "/etc/hosts",
+	                                    "/usr/lib/x/libz.so",       "/usr/lib/x/libc.so"};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		char fields[300];
+
+		snprintf(fields, sizeof(fields), PT_LEARN ",\"path\":\"%s\"", paths[i]);
+		pt_record(rec, sizeof(rec), TS(1), "/usr/bin/app", "SCMP_ARCH_X86_64", "openat",
+		          PT_ARGS0, fields);
+		strcat(log, rec);
+	}
+	pt_record(rec, sizeof(rec), TS(2), "/usr/bin/app", "SCMP_ARCH_X86_64", "connect", PT_ARGS0,
+	          PT_LEARN ",\"address\":\"inet:10.0.0.1:443\"");
+	strcat(log, rec);
+	pt_record(rec, sizeof(rec), TS(3), "/usr/bin/app", "SCMP_ARCH_X86_64", "read", PT_ARGS0,
+	          PT_LEARN);
+	strcat(log, rec);
+	ck_assert_int_eq(pt_run(&out, NULL, "generate", "--notify", pt_file("n.log", log), NULL),
+	                 0);
+	ck_assert_ptr_nonnull(
+	        strstr(out, "{\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\", "
+	                    "\"supervise\": [{\"decision\": \"allow\", \"paths\": "
+	                    "[\"/etc/hosts\", \"/etc/ssl/certs/**\", \"/usr/lib/x/**\"]}]"));
+	ck_assert_ptr_nonnull(strstr(out,
+	                             "{\"names\": [\"connect\"], \"action\": \"SCMP_ACT_NOTIFY\", "
+	                             "\"supervise\": [{\"addresses\": [\"inet:10.0.0.1:443\"], "
+	                             "\"decision\": \"allow\"}]"));
+	ck_assert_ptr_nonnull(
+	        strstr(out, "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\""));
+	free(out);
+	/* Without --notify the same records give plain allows. */
+	ck_assert_int_eq(pt_run(&out, NULL, "generate", pt_file("n.log", log), NULL), 0);
+	ck_assert_ptr_null(strstr(out, "SCMP_ACT_NOTIFY"));
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("profile_generate");
@@ -423,6 +464,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, selector_conditions);
 	tcase_add_test(tc, malformed_lines_have_line_numbers);
 	tcase_add_test(tc, options);
+	tcase_add_test(tc, notify_generalises_paths);
 	suite_add_tcase(s, tc);
 	return s;
 }
