@@ -348,22 +348,52 @@ int json_path_offset(const char *text, size_t len, const char *path, size_t *off
 	return 0;
 }
 
-void json_path_line_column(const char *text, size_t offset, unsigned *line, unsigned *column)
+void json_path_advance(const char *text, size_t from, size_t to, unsigned *line, unsigned *column)
 {
-	unsigned l = 1, c = 1;
 	size_t i;
 
-	for (i = 0; i < offset; i++) {
+	for (i = from; i < to; i++) {
 		if (text[i] == '\n') {
-			l++;
-			c = 1;
+			++*line;
+			*column = 1;
 		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
 			/* UTF-8 continuation bytes belong to the character before them. */
-			c++;
+			++*column;
 		}
 	}
-	*line = l;
-	*column = c;
+}
+
+void json_path_line_column(const char *text, size_t offset, unsigned *line, unsigned *column)
+{
+	*line = 1;
+	*column = 1;
+	json_path_advance(text, 0, offset, line, column);
+}
+
+int json_path_element_offsets(const char *text, size_t len, const char *path, size_t *offsets,
+                              size_t n)
+{
+	size_t pos, i;
+	int r = json_path_offset(text, len, path, &pos);
+
+	if (r < 0)
+		return r;
+	if (text[pos] != '[')
+		return -ENOENT;
+	pos++;
+	for (i = 0; i < n; i++) {
+		pos = skip_ws(text, len, pos);
+		if (pos >= len || text[pos] == ']')
+			break;
+		offsets[i] = pos;
+		pos = skip_ws(text, len, skip_value(text, len, pos));
+		if (pos >= len || text[pos] != ',') {
+			i++;
+			break;
+		}
+		pos++;
+	}
+	return (int)i;
 }
 
 int json_path_position(const char *text, size_t len, const char *path, unsigned *line,

@@ -129,7 +129,7 @@ int policy_cap_from_name(const char *name);
  * Parses a policy document. `name` is used in messages (the file name). On error returns a
  * negative errno and err says "name:line:column: json.path: what is wrong". Warnings (unknown
  * keys, ...) are collected in policy->warnings. includes/excludes are evaluated against host
- * and stored in rule->active.
+ * and stored in rule->active (host NULL: every rule is active).
  */
 int policy_parse(const char *name, const char *text, size_t len, const struct policy_host *host,
 		 struct policy **out, bouncer_error_t *err);
@@ -158,6 +158,18 @@ int json_path_offset(const char *text, size_t len, const char *path, size_t *off
 
 /* 1-based line and column (in characters) of byte offset in text. */
 void json_path_line_column(const char *text, size_t offset, unsigned *line, unsigned *column);
+
+/* Continues counting lines and columns from byte from (at *line:*column) to byte to. */
+void json_path_advance(const char *text, size_t from, size_t to, unsigned *line,
+		       unsigned *column);
+
+/*
+ * Offsets where the first n elements of the array at path start, in one pass (rule positions of
+ * a large policy would otherwise cost one scan each). Returns how many were stored, or a
+ * negative errno as json_path_offset().
+ */
+int json_path_element_offsets(const char *text, size_t len, const char *path, size_t *offsets,
+			      size_t n);
 
 /*
  * jansson refuses integer literals outside int64_t ("too big integer"), but argument values

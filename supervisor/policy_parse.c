@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define PATH_CAP 512
@@ -108,7 +107,7 @@ static void location(const struct parse_ctx *ctx, char *buf, size_t size)
 __attribute__((format(printf, 3, 4))) static int fail(struct parse_ctx *ctx, int code,
                                                       const char *fmt, ...)
 {
-	char where[PATH_CAP + 128], what[BOUNCER_ERROR_MAX];
+	char where[BOUNCER_ERROR_MAX], what[BOUNCER_ERROR_MAX];
 	va_list ap;
 
 	location(ctx, where, sizeof(where));
@@ -126,7 +125,7 @@ static int fail_nomem(struct parse_ctx *ctx)
 /* Records a non-fatal finding. Returns 0 or -ENOMEM. */
 __attribute__((format(printf, 2, 3))) static int warn(struct parse_ctx *ctx, const char *fmt, ...)
 {
-	char where[PATH_CAP + 128], what[BOUNCER_ERROR_MAX];
+	char where[BOUNCER_ERROR_MAX], what[BOUNCER_ERROR_MAX];
 	struct policy *policy = ctx->policy;
 	char **list, *msg;
 	va_list ap;
@@ -720,7 +719,6 @@ static int parse_rule(struct parse_ctx *ctx, json_t *object, size_t index, struc
 	int r;
 
 	rule->index = index;
-	json_path_position(ctx->text, ctx->len, ctx->path, &rule->line, &rule->column);
 	r = expect_type(ctx, object, JSON_OBJECT, "an object");
 	if (r < 0)
 		return r;
@@ -953,6 +951,29 @@ static int parse_flags(struct parse_ctx *ctx, json_t *flags)
 	return 0;
 }
 
+/* Stores where each rule starts (ctx->path is "syscalls"). */
+static int rule_positions(struct parse_ctx *ctx, struct policy_rule *rules, size_t n)
+{
+	unsigned line = 1, column = 1;
+	size_t *offsets, i, last = 0;
+	int found;
+
+	if (n == 0)
+		return 0;
+	offsets = calloc(n, sizeof(*offsets));
+	if (offsets == NULL)
+		return fail_nomem(ctx);
+	found = json_path_element_offsets(ctx->text, ctx->len, ctx->path, offsets, n);
+	for (i = 0; found > 0 && i < (size_t)found; i++) {
+		json_path_advance(ctx->text, last, offsets[i], &line, &column);
+		last = offsets[i];
+		rules[i].line = line;
+		rules[i].column = column;
+	}
+	free(offsets);
+	return 0;
+}
+
 static int parse_rules(struct parse_ctx *ctx, json_t *syscalls)
 {
 	struct policy *policy = ctx->policy;
@@ -965,6 +986,9 @@ static int parse_rules(struct parse_ctx *ctx, json_t *syscalls)
 	policy->rules = calloc(json_array_size(syscalls) + 1, sizeof(*policy->rules));
 	if (policy->rules == NULL)
 		return fail_nomem(ctx);
+	r = rule_positions(ctx, policy->rules, json_array_size(syscalls));
+	if (r < 0)
+		return r;
 	json_array_foreach(syscalls, i, item)
 	{
 		size_t old = path_push_index(ctx, i);

@@ -122,6 +122,34 @@ START_TEST(test_widen_big_integers)
 }
 END_TEST
 
+START_TEST(test_element_offsets)
+{
+	size_t offsets[4] = {0};
+	unsigned line, column;
+
+	ck_assert_int_eq(json_path_element_offsets(nested, strlen(nested), "syscalls", offsets, 4),
+	                 2);
+	json_path_line_column(nested, offsets[0], &line, &column);
+	ck_assert_uint_eq(line, 4);
+	ck_assert_uint_eq(column, 5);
+	/* Counting on from the first element gives the same as counting from the start. */
+	json_path_advance(nested, offsets[0], offsets[1], &line, &column);
+	ck_assert_uint_eq(line, 5);
+	ck_assert_uint_eq(column, 5);
+	/* n bounds what is stored. */
+	ck_assert_int_eq(
+	        json_path_element_offsets(nested, strlen(nested), "syscalls[0].names", offsets, 1),
+	        1);
+	json_path_line_column(nested, offsets[0], &line, &column);
+	ck_assert_uint_eq(line, 4);
+	ck_assert_uint_eq(column, 16);
+	ck_assert_int_eq(
+	        json_path_element_offsets(nested, strlen(nested), "defaultAction", offsets, 4),
+	        -ENOENT);
+	ck_assert_int_eq(json_path_element_offsets("[]", 2, "", offsets, 4), 0);
+}
+END_TEST
+
 static Suite *json_path_suite(void)
 {
 	Suite *s = suite_create("json_path");
@@ -134,6 +162,7 @@ static Suite *json_path_suite(void)
 	tcase_add_test(tc, test_quoted_and_escaped_keys);
 	tcase_add_test(tc, test_columns_count_characters);
 	tcase_add_test(tc, test_widen_big_integers);
+	tcase_add_test(tc, test_element_offsets);
 	suite_add_tcase(s, tc);
 	return s;
 }
