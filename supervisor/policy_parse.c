@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define PATH_CAP 512
@@ -192,8 +193,18 @@ static int warn_unknown_keys(struct parse_ctx *ctx, json_t *object, const char *
 				break;
 		if (*k != NULL)
 			continue;
+		/* Go's decoder matches keys case-insensitively; bouncer does not, so say so. */
+		for (k = known; *k != NULL; k++)
+			if (strcasecmp(*k, key) == 0)
+				break;
 		old = path_push_key(ctx, key);
-		r = warn(ctx, "unknown key \"%s\" (ignored)", key);
+		if (*k != NULL)
+			r = warn(ctx,
+			         "unknown key \"%s\" (ignored; keys are case-sensitive, "
+			         "did you mean \"%s\"?)",
+			         key, *k);
+		else
+			r = warn(ctx, "unknown key \"%s\" (ignored)", key);
 		path_pop(ctx, old);
 		if (r < 0)
 			return r;
@@ -502,17 +513,35 @@ static int read_string_array(struct parse_ctx *ctx, json_t *value, bool allow_em
 	return 0;
 }
 
+/* Skips a run of decimal digits; returns NULL when there is none. */
+static const char *skip_digits(const char *s)
+{
+	const char *start = s;
+
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return s == start ? NULL : s;
+}
+
+/*
+ * "MAJOR.MINOR", as moby writes minKernel. A ".PATCH" suffix is accepted and ignored, because
+ * moby reads the version with "%d.%d" and would accept it too.
+ */
 static int read_min_kernel(struct parse_ctx *ctx, const json_t *value, char **out)
 {
-	unsigned major, minor;
-	int consumed = 0;
-	const char *s;
+	const char *s, *p;
 	int r = read_string(ctx, value, &s);
 
 	if (r < 0)
 		return r;
-	if (sscanf(s, "%u.%u%n", &major, &minor, &consumed) != 2 || s[consumed] != '\0' ||
-	    s[0] < '0' || s[0] > '9')
+	p = skip_digits(s);
+	if (p != NULL && *p == '.')
+		p = skip_digits(p + 1);
+	else
+		p = NULL;
+	if (p != NULL && *p == '.')
+		p = skip_digits(p + 1);
+	if (p == NULL || *p != '\0' || strlen(s) > 32)
 		return fail(ctx, -EINVAL,
 		            "invalid kernel version \"%s\" (expected \"MAJOR.MINOR\")", s);
 	*out = strdup(s);

@@ -504,6 +504,29 @@ START_TEST(test_error_unknown_names)
 	                   "{\"minKernel\": \"4.x\"}}"),
 	             "t.json:1:124: syscalls[0].includes.minKernel: invalid kernel version \"4.x\" "
 	             "(expected \"MAJOR.MINOR\")");
+	assert_error(
+	        RULES("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+	              "{\"minKernel\": \"5.-1\"}}"),
+	        "t.json:1:124: syscalls[0].includes.minKernel: invalid kernel version \"5.-1\" "
+	        "(expected \"MAJOR.MINOR\")");
+	assert_error(RULES("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+	                   "{\"minKernel\": \"5\"}}"),
+	             "t.json:1:124: syscalls[0].includes.minKernel: invalid kernel version \"5\" "
+	             "(expected \"MAJOR.MINOR\")");
+}
+END_TEST
+
+/* moby reads minKernel with "%d.%d", so "5.10.99" means 5.10. */
+START_TEST(test_min_kernel_with_patch)
+{
+	struct policy *p =
+	        parse_ok(RULES("{\"names\": [\"a\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": "
+	                       "{\"minKernel\": \"5.10.99\"}}, {\"names\": [\"b\"], \"action\": "
+	                       "\"SCMP_ACT_ALLOW\", \"includes\": {\"minKernel\": \"5.11.0\"}}"));
+
+	ck_assert(p->rules[0].active);
+	ck_assert(!p->rules[1].active);
+	policy_free(p);
 }
 END_TEST
 
@@ -598,24 +621,27 @@ START_TEST(test_warnings)
 	                 " \"foo\": 1, \"defaultErrnoRet\": 5,\n"
 	                 " \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
 	                 "\"actoin\": "
-	                 "\"x\",\n"
+	                 "\"x\", \"Comment\": \"\",\n"
 	                 "   \"errnoRet\": 3, \"a.b\": [],\n"
 	                 "   \"args\": [{\"index\": 0, \"op\": \"SCMP_CMP_EQ\", \"vaule\": 3}],\n"
 	                 "   \"includes\": {\"capz\": []}}]}\n");
 
-	ck_assert_uint_eq(p->n_warnings, 7);
+	ck_assert_uint_eq(p->n_warnings, 8);
 	ck_assert_str_eq(p->warnings[0], "t.json:2:9: foo: unknown key \"foo\" (ignored)");
 	ck_assert_str_eq(p->warnings[1], "t.json:2:31: defaultErrnoRet: defaultErrnoRet has no "
 	                                 "effect with defaultAction SCMP_ACT_ALLOW");
 	ck_assert_str_eq(p->warnings[2],
 	                 "t.json:3:73: syscalls[0].actoin: unknown key \"actoin\" (ignored)");
 	ck_assert_str_eq(p->warnings[3],
+	                 "t.json:3:89: syscalls[0].Comment: unknown key \"Comment\" (ignored; keys "
+	                 "are case-sensitive, did you mean \"comment\"?)");
+	ck_assert_str_eq(p->warnings[4],
 	                 "t.json:4:26: syscalls[0][\"a.b\"]: unknown key \"a.b\" (ignored)");
-	ck_assert_str_eq(p->warnings[4], "t.json:4:16: syscalls[0].errnoRet: errnoRet has no "
+	ck_assert_str_eq(p->warnings[5], "t.json:4:16: syscalls[0].errnoRet: errnoRet has no "
 	                                 "effect with SCMP_ACT_ALLOW");
-	ck_assert_str_eq(p->warnings[5], "t.json:5:56: syscalls[0].args[0].vaule: unknown key "
+	ck_assert_str_eq(p->warnings[6], "t.json:5:56: syscalls[0].args[0].vaule: unknown key "
 	                                 "\"vaule\" (ignored)");
-	ck_assert_str_eq(p->warnings[6], "t.json:6:25: syscalls[0].includes.capz: unknown key "
+	ck_assert_str_eq(p->warnings[7], "t.json:6:25: syscalls[0].includes.capz: unknown key "
 	                                 "\"capz\" (ignored)");
 	/* Warnings change nothing that was understood. */
 	ck_assert_uint_eq(p->rules[0].args[0].value, 0);
@@ -929,6 +955,7 @@ static Suite *policy_parse_suite(void)
 	tcase_add_test(errors, test_error_malformed_json);
 	tcase_add_test(errors, test_error_wrong_types);
 	tcase_add_test(errors, test_error_unknown_names);
+	tcase_add_test(errors, test_min_kernel_with_patch);
 	tcase_add_test(errors, test_error_numbers);
 	tcase_add_test(errors, test_error_structure);
 	tcase_add_test(errors, test_error_missing_file);
