@@ -79,6 +79,11 @@ struct policy_arch {
 	uint32_t token;          /* SCMP_ARCH_* */
 	uint32_t *sub;           /* subArchitectures */
 	size_t n_sub;
+	/*
+	 * Whether the entry applies on this host (moby): every "architectures" entry does; of an
+	 * "archMap", only the entry for the native arch (its token and its subArchitectures).
+	 */
+	bool active;
 };
 
 /* Filter flags that a profile may request in "flags". */

@@ -902,6 +902,7 @@ static int parse_arches(struct parse_ctx *ctx, json_t *root)
 	struct policy *policy = ctx->policy;
 	json_t *list = member(root, "architectures"), *map = member(root, "archMap"), *item;
 	bool is_map = map != NULL;
+	uint32_t native = ctx->host != NULL ? ctx->host->native_arch : seccomp_arch_native();
 	size_t old, i;
 	int r;
 
@@ -930,6 +931,7 @@ static int parse_arches(struct parse_ctx *ctx, json_t *root)
 				r = parse_arch_map_entry(ctx, item, &policy->arches[i]);
 			else
 				r = read_scmp_arch(ctx, item, &policy->arches[i].token);
+			policy->arches[i].active = !is_map || policy->arches[i].token == native;
 			path_pop(ctx, idx);
 			/* Counted even on error so that policy_free() sees the sub-arrays. */
 			policy->n_arches = i + 1;

@@ -96,6 +96,8 @@ START_TEST(test_full_profile)
 	ck_assert_uint_eq(p->arches[1].token, SCMP_ARCH_AARCH64);
 	ck_assert_uint_eq(p->arches[2].token, SCMP_ARCH_MIPSEL64N32);
 	ck_assert_uint_eq(p->arches[0].n_sub, 0);
+	/* Every "architectures" entry applies. */
+	ck_assert(p->arches[0].active && p->arches[1].active && p->arches[2].active);
 	ck_assert_uint_eq(p->flags, POLICY_FLAG_TSYNC | POLICY_FLAG_LOG | POLICY_FLAG_SPEC_ALLOW |
 	                                    POLICY_FLAG_WAIT_KILLABLE_RECV);
 	ck_assert_str_eq(p->listener_path, "/run/bouncer.sock");
@@ -198,6 +200,10 @@ START_TEST(test_arch_map)
 	ck_assert_uint_eq(p->arches[1].sub[0], SCMP_ARCH_ARM);
 	ck_assert_uint_eq(p->arches[2].token, SCMP_ARCH_S390X);
 	ck_assert_uint_eq(p->arches[2].n_sub, 0);
+	/* Only the native arch's entry of an archMap applies (test_host is x86_64). */
+	ck_assert(p->arches[0].active);
+	ck_assert(!p->arches[1].active);
+	ck_assert(!p->arches[2].active);
 	policy_free(p);
 }
 END_TEST
@@ -806,6 +812,7 @@ START_TEST(test_embedded_default)
 	ck_assert_uint_eq(p->arches[0].n_sub, 2);
 	ck_assert_uint_eq(p->arches[0].sub[0], SCMP_ARCH_X86);
 	ck_assert_uint_eq(p->arches[0].sub[1], SCMP_ARCH_X32);
+	ck_assert(p->arches[0].active);
 	assert_documented(p);
 
 	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
