@@ -505,20 +505,45 @@ out:
 	return rc;
 }
 
+/* The kernel action of rule r for its n-th name. */
+static uint32_t compile_name_kernel_action(const struct compiled_policy *compiled, size_t r,
+                                           size_t n)
+{
+	return compiled->rules[r].routed[n] != COMPILED_ROUTED_NO
+	               ? SCMP_ACT_NOTIFY
+	               : compiled->rules[r].kernel_action;
+}
+
+/* Whether rule s routes syscall name to the supervisor. */
+static bool compile_rule_routes_name(const struct compiled_policy *compiled, size_t s,
+                                     const char *name)
+{
+	const struct policy_rule *rule = &compiled->policy->rules[s];
+	size_t m;
+
+	if (compiled->rules[s].state != COMPILED_RULE_ADDED)
+		return false;
+	for (m = 0; m < rule->n_names; m++)
+		if (strcmp(rule->names[m], name) == 0 &&
+		    compile_name_kernel_action(compiled, s, m) == SCMP_ACT_NOTIFY)
+			return true;
+	return false;
+}
+
 /*
  * Safety: libseccomp resolves overlapping rules of one syscall by their conditions, and the
  * kernel program merges actions that the shadow keeps apart. If a syscall has a rule that
  * stays an in-kernel ALLOW and a rule routed to the supervisor, and any of them has argument
- * conditions, route the ALLOW rules too: the kernel then never allows a call that the shadow
- * program (the profile) denies.
+ * conditions, route that syscall's ALLOW rules too: the kernel then never allows a call that
+ * the shadow program (the profile) denies. Only that syscall moves, not the rule's other names.
  */
 static void compile_route_mixed_allows(struct compiled_policy *compiled)
 {
 	const struct policy *policy = compiled->policy;
 	bool changed = true;
-	size_t r, s, n, m;
+	size_t r, s, n;
 
-	/* Routing one rule can make another syscall of it mixed: repeat until nothing moves. */
+	/* Routing one rule's syscall can make another rule's mixed: repeat until stable. */
 	while (changed) {
 		changed = false;
 		for (r = 0; r < policy->n_rules; r++) {
@@ -526,22 +551,17 @@ static void compile_route_mixed_allows(struct compiled_policy *compiled)
 
 			if (cr->state != COMPILED_RULE_ADDED || cr->kernel_action != SCMP_ACT_ALLOW)
 				continue;
-			for (s = 0; s < policy->n_rules; s++) {
-				const struct compiled_rule *other = &compiled->rules[s];
-				bool shared = false;
-
-				if (s == r || other->state != COMPILED_RULE_ADDED ||
-				    other->kernel_action != SCMP_ACT_NOTIFY)
+			for (n = 0; n < policy->rules[r].n_names; n++) {
+				if (cr->routed[n] != COMPILED_ROUTED_NO)
 					continue;
-				if (policy->rules[r].n_args == 0 && policy->rules[s].n_args == 0)
-					continue;
-				for (n = 0; n < policy->rules[r].n_names && !shared; n++)
-					for (m = 0; m < policy->rules[s].n_names && !shared; m++)
-						shared = strcmp(policy->rules[r].names[n],
-						                policy->rules[s].names[m]) == 0;
-				if (shared) {
-					cr->kernel_action = SCMP_ACT_NOTIFY;
-					cr->routed = COMPILED_ROUTED_SAFETY;
+				for (s = 0; s < policy->n_rules; s++) {
+					if (s == r || (policy->rules[r].n_args == 0 &&
+					               policy->rules[s].n_args == 0))
+						continue;
+					if (!compile_rule_routes_name(compiled, s,
+					                              policy->rules[r].names[n]))
+						continue;
+					cr->routed[n] = COMPILED_ROUTED_SAFETY;
 					changed = true;
 					break;
 				}
@@ -550,57 +570,53 @@ static void compile_route_mixed_allows(struct compiled_policy *compiled)
 	}
 }
 
-static bool compile_rule_names(const struct policy_rule *rule, const char *name)
-{
-	size_t n;
-
-	for (n = 0; n < rule->n_names; n++)
-		if (strcmp(rule->names[n], name) == 0)
-			return true;
-	return false;
-}
-
 /*
- * route_exec: execve/execveat reach the supervisor even when allowed. Allowing rules become
- * NOTIFY; when the kernel default is ALLOW, an unconditional NOTIFY rule covers the calls no
+ * route_exec: execve/execveat reach the supervisor even when allowed. Allowing rules route
+ * them; when the kernel default is ALLOW, an unconditional NOTIFY rule covers the calls no
  * rule matches — unless a rule keeps a non-allow action in the kernel for that syscall (TRAP,
  * KILL_THREAD, TRACE, fast-deny), because an unconditional rule would override it; then the
  * exec is routed only where rules route it, and a warning says so.
- * Returns a bitmask: bit 0 execve, bit 1 execveat need the extra unconditional rule.
  */
-static int compile_route_exec(struct compiled_policy *compiled, unsigned *extra)
+static void compile_route_exec_rules(struct compiled_policy *compiled)
 {
-	static const char *const names[] = {"execve", "execveat"};
 	const struct policy *policy = compiled->policy;
-	size_t r, e;
-	int rc;
+	size_t r, n;
 
-	*extra = 0;
 	if (!compiled->options.route_exec)
-		return 0;
+		return;
 	for (r = 0; r < policy->n_rules; r++) {
 		struct compiled_rule *cr = &compiled->rules[r];
-		size_t n;
 
 		if (cr->state != COMPILED_RULE_ADDED || cr->kernel_action != SCMP_ACT_ALLOW)
 			continue;
 		for (n = 0; n < policy->rules[r].n_names; n++)
-			if (compile_is_exec(policy->rules[r].names[n])) {
-				cr->kernel_action = SCMP_ACT_NOTIFY;
-				if (cr->routed == COMPILED_ROUTED_NO)
-					cr->routed = COMPILED_ROUTED_EXEC;
-			}
+			if (compile_is_exec(policy->rules[r].names[n]))
+				cr->routed[n] = COMPILED_ROUTED_EXEC;
 	}
-	if (compiled->kernel_default != SCMP_ACT_ALLOW)
+}
+
+/* Sets *extra bit 0 (execve), bit 1 (execveat) when the kernel needs the extra NOTIFY rule. */
+static int compile_route_exec_default(struct compiled_policy *compiled, unsigned *extra)
+{
+	static const char *const names[] = {"execve", "execveat"};
+	const struct policy *policy = compiled->policy;
+	size_t r, n, e;
+	int rc;
+
+	*extra = 0;
+	if (!compiled->options.route_exec || compiled->kernel_default != SCMP_ACT_ALLOW)
 		return 0;
 	for (e = 0; e < 2; e++) {
 		const struct policy_rule *keeper = NULL;
 
-		for (r = 0; r < policy->n_rules && keeper == NULL; r++)
-			if (compiled->rules[r].state == COMPILED_RULE_ADDED &&
-			    compiled->rules[r].kernel_action != SCMP_ACT_NOTIFY &&
-			    compile_rule_names(&policy->rules[r], names[e]))
-				keeper = &policy->rules[r];
+		for (r = 0; r < policy->n_rules && keeper == NULL; r++) {
+			if (compiled->rules[r].state != COMPILED_RULE_ADDED)
+				continue;
+			for (n = 0; n < policy->rules[r].n_names; n++)
+				if (strcmp(policy->rules[r].names[n], names[e]) == 0 &&
+				    compile_name_kernel_action(compiled, r, n) != SCMP_ACT_NOTIFY)
+					keeper = &policy->rules[r];
+		}
 		if (keeper == NULL) {
 			*extra |= 1u << e;
 			continue;
@@ -642,15 +658,17 @@ static int compile_build_programs(struct compiled_policy *compiled, unsigned exe
 
 		if (cr->state != COMPILED_RULE_ADDED)
 			continue;
-		cr->kernel_skipped = cr->kernel_action == compiled->kernel_default;
 		for (n = 0; n < rule->n_names; n++) {
+			uint32_t kernel_action = compile_name_kernel_action(compiled, r, n);
+
 			nr = seccomp_syscall_resolve_name(rule->names[n]);
 			if (nr == __NR_SCMP_ERROR)
 				continue;
 			rc = compile_add_rule(shadow, cr->shadow_action, nr, rule,
 			                      cr->same_index_or);
-			if (rc == 0 && !cr->kernel_skipped)
-				rc = compile_add_rule(kernel, cr->kernel_action, nr, rule,
+			/* libseccomp refuses a rule with the default action (EACCES). */
+			if (rc == 0 && kernel_action != compiled->kernel_default)
+				rc = compile_add_rule(kernel, kernel_action, nr, rule,
 				                      cr->same_index_or);
 			if (rc < 0) {
 				rc = compile_rule_error(compiled, r, rule->names[n], rc, err);
@@ -694,6 +712,7 @@ out:
 struct compile_pair {
 	uint32_t nr;
 	size_t rule; /* index in policy->rules, SIZE_MAX for a routed exec without rules */
+	size_t name_index;
 	const char *name;
 };
 
@@ -708,9 +727,10 @@ static int compile_pair_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap,
-                                  const struct policy_rule *rule, uint32_t shadow_action)
+static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap, size_t r, size_t n)
 {
+	struct compiled_candidate *c;
+
 	if (compiled->n_candidates == *cap) {
 		size_t grown = *cap ? *cap * 2 : 64;
 		struct compiled_candidate *list =
@@ -721,9 +741,11 @@ static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap,
 		compiled->candidates = list;
 		*cap = grown;
 	}
-	compiled->candidates[compiled->n_candidates].rule = rule;
-	compiled->candidates[compiled->n_candidates].shadow_action = shadow_action;
-	compiled->n_candidates++;
+	c = &compiled->candidates[compiled->n_candidates++];
+	c->rule = &compiled->policy->rules[r];
+	c->shadow_action = compiled->rules[r].shadow_action;
+	c->kernel_action = compile_name_kernel_action(compiled, r, n);
+	c->routed = (enum compiled_route_reason)compiled->rules[r].routed[n];
 	return 0;
 }
 
@@ -769,6 +791,7 @@ static int compile_candidate_table(struct compiled_policy *compiled, struct comp
 			}
 			pairs[n_pairs].nr = (uint32_t)nr & ~COMPILE_X32_SYSCALL_BIT;
 			pairs[n_pairs].rule = r < policy->n_rules ? r : SIZE_MAX;
+			pairs[n_pairs].name_index = n;
 			pairs[n_pairs].name = names[n];
 			n_pairs++;
 		}
@@ -798,8 +821,7 @@ static int compile_candidate_table(struct compiled_policy *compiled, struct comp
 		if (sc->count > 0 && compiled->candidates[sc->first + sc->count - 1].rule ==
 		                             &policy->rules[pairs[i].rule])
 			continue;
-		rc = compile_push_candidate(compiled, cand_cap, &policy->rules[pairs[i].rule],
-		                            compiled->rules[pairs[i].rule].shadow_action);
+		rc = compile_push_candidate(compiled, cand_cap, pairs[i].rule, pairs[i].name_index);
 		if (rc < 0)
 			goto out;
 		sc->count++;
@@ -924,9 +946,8 @@ static enum policy_route compile_route(const struct compiled_policy *compiled,
 	}
 	for (c = 0; c < sc->count; c++) {
 		const struct policy_rule *rule = compiled->candidates[sc->first + c].rule;
-		const struct compiled_rule *cr = &compiled->rules[rule - compiled->policy->rules];
 
-		outcomes |= compile_outcome(cr->kernel_action);
+		outcomes |= compile_outcome(compiled->candidates[sc->first + c].kernel_action);
 		unconditional = unconditional || rule->n_args == 0;
 	}
 	if (!unconditional)
@@ -995,6 +1016,12 @@ int policy_compile(const struct policy *policy, const struct compile_options *op
 		        compile_profile_action(rule->action, rule->has_errno_ret, rule->errno_ret);
 		cr->kernel_action = compile_kernel_action(cr->shadow_action, &compiled->options);
 		cr->same_index_or = compile_rule_same_index_or(rule);
+		cr->routed = calloc(rule->n_names ? rule->n_names : 1, sizeof(*cr->routed));
+		if (cr->routed == NULL) {
+			rc = bouncer_error_set(err, -ENOMEM, "compiling the policy: out of memory");
+			goto fail;
+		}
+
 		if (!rule->active) {
 			cr->state = COMPILED_RULE_INACTIVE;
 			continue;
@@ -1017,8 +1044,9 @@ int policy_compile(const struct policy *policy, const struct compile_options *op
 		                    ? COMPILED_RULE_SAME_AS_DEFAULT
 		                    : COMPILED_RULE_ADDED;
 	}
+	compile_route_exec_rules(compiled);
 	compile_route_mixed_allows(compiled);
-	rc = compile_route_exec(compiled, &exec_extra);
+	rc = compile_route_exec_default(compiled, &exec_extra);
 	if (rc < 0) {
 		bouncer_error_set(err, rc, "compiling the policy: out of memory");
 		goto fail;
@@ -1046,6 +1074,8 @@ void compiled_policy_free(struct compiled_policy *compiled)
 		return;
 	free(compiled->kernel.filter);
 	free(compiled->shadow.filter);
+	for (i = 0; compiled->rules != NULL && i < compiled->policy->n_rules; i++)
+		free(compiled->rules[i].routed);
 	free(compiled->rules);
 	for (i = 0; i < compiled->n_arches; i++)
 		free(compiled->arches[i].syscalls);

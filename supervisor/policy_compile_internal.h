@@ -32,17 +32,21 @@ enum compiled_route_reason {
 
 struct compiled_rule {
 	enum compiled_rule_state state;
-	uint32_t shadow_action; /* SCMP_ACT_* value, the profile's own action */
-	uint32_t kernel_action; /* SCMP_ACT_* value in the kernel program */
-	bool kernel_skipped;    /* kernel action equals the kernel default: not added there */
-	bool same_index_or;     /* runc's rule: args sharing an index are ORed, one rule each */
-	enum compiled_route_reason routed;
+	uint32_t shadow_action;  /* SCMP_ACT_* value, the profile's own action */
+	uint32_t kernel_action;  /* SCMP_ACT_* value in the kernel program, unless routed[] */
+	bool same_index_or;      /* runc's rule: args sharing an index are ORed, one rule each */
+	/* Per name (parallel to rule->names): why that syscall's kernel action is NOTIFY
+	 * although kernel_action is ALLOW (enum compiled_route_reason). Routing is per syscall:
+	 * one name of a long allow-list must not drag the others to the supervisor. */
+	uint8_t *routed;
 };
 
 /* A rule that may have decided a call of one syscall on one arch. */
 struct compiled_candidate {
 	const struct policy_rule *rule;
-	uint32_t shadow_action;
+	uint32_t shadow_action;            /* SCMP_ACT_*, the profile's */
+	uint32_t kernel_action;            /* SCMP_ACT_*, in the kernel program for this syscall */
+	enum compiled_route_reason routed; /* why kernel_action is NOTIFY for an ALLOW rule */
 };
 
 /* One syscall number of one arch that at least one rule names. */

@@ -134,8 +134,9 @@ static void plan_print_conditions(FILE *out, const struct compiled_policy *compi
 
 /* "deny EPERM (syscalls[41]: comment)", with the routing reason when there is one. */
 static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
-                            const struct policy_rule *rule, bool with_conditions)
+                            const struct compiled_candidate *cand, bool with_conditions)
 {
+	const struct policy_rule *rule = cand->rule;
 	const struct compiled_rule *cr = &compiled->rules[rule - compiled->policy->rules];
 	char words[64];
 
@@ -153,10 +154,10 @@ static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
 	if (rule->comment != NULL && rule->comment[0] != '\0')
 		fprintf(out, ": %s", rule->comment);
 	fputs(")", out);
-	if (cr->routed == COMPILED_ROUTED_SAFETY)
+	if (cand->routed == COMPILED_ROUTED_SAFETY)
 		fputs(" [routed: the syscall mixes kernel-allowed and routed rules on arguments]",
 		      out);
-	else if (cr->routed == COMPILED_ROUTED_EXEC)
+	else if (cand->routed == COMPILED_ROUTED_EXEC)
 		fputs(" [routed: exec refreshes the process cache, answered CONTINUE]", out);
 }
 
@@ -243,20 +244,21 @@ static void plan_print_section(FILE *out, const struct compiled_policy *compiled
 		else
 			fputs(" depends on arguments:", out);
 		for (c = 0; c < sc->count; c++) {
-			const struct policy_rule *rule = compiled->candidates[sc->first + c].rule;
-			const struct compiled_rule *cr =
-			        &compiled->rules[rule - compiled->policy->rules];
-			const char *reason = plan_kernel_reason(cr->kernel_action);
+			const struct compiled_candidate *cand =
+			        &compiled->candidates[sc->first + c];
+			const struct policy_rule *rule = cand->rule;
+			const char *reason = plan_kernel_reason(cand->kernel_action);
 
 			if (route == ROUTE_MIXED)
 				fputs("\n      ", out);
 			else
 				fputs(c > 0 ? "; " : " ", out);
-			plan_print_rule(out, compiled, rule, route == ROUTE_MIXED);
+			plan_print_rule(out, compiled, cand, route == ROUTE_MIXED);
 			if (route == ROUTE_MIXED)
-				fprintf(out, " → %s", plan_destination(cr->kernel_action));
+				fprintf(out, " → %s", plan_destination(cand->kernel_action));
 			if (route != ROUTE_SUPERVISOR && reason != NULL &&
-			    (cr->kernel_action & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_USER_NOTIF)
+			    (cand->kernel_action & SECCOMP_RET_ACTION_FULL) !=
+			            SECCOMP_RET_USER_NOTIF)
 				fprintf(out, ": %s", reason);
 			unconditional = unconditional || rule->n_args == 0;
 		}
