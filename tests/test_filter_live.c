@@ -8,7 +8,9 @@
  * checks policy_evaluate on each, answers like the supervisor would, and asserts both the
  * list of notifications and what the child saw (encoded in its exit status).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <check.h>
 #include <errno.h>
 #include <poll.h>
