@@ -108,6 +108,28 @@ static int compile_resolve(uint32_t token, const char *name)
 	return -2;
 }
 
+/*
+ * Whether libseccomp also filters name on arch through a multiplexer (x86 and s390 socketcall
+ * and ipc): it then returns -100 - call (socketcall) or -200 - call (ipc), and the generated
+ * program matches the multiplexer with arg0 == call, ignoring the rule's other conditions
+ * (the real arguments are in memory). Sets the multiplexer's number and the call number.
+ */
+static bool compile_multiplexed(uint32_t token, const char *name, int *mux_nr, uint32_t *call,
+                                const char **mux_name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(token, name);
+
+	if (nr <= -100 && nr > -200)
+		*mux_name = "socketcall";
+	else if (nr <= -200 && nr > -300)
+		*mux_name = "ipc";
+	else
+		return false;
+	*call = (uint32_t)(strcmp(*mux_name, "socketcall") == 0 ? -nr - 100 : -nr - 200);
+	*mux_nr = seccomp_syscall_resolve_name_arch(token, *mux_name);
+	return *mux_nr >= 0 && *call > 0;
+}
+
 /* The profile's own action as libseccomp (and the kernel) encode it. */
 static uint32_t compile_profile_action(enum policy_action action, bool has_data, uint32_t data)
 {
@@ -715,6 +737,7 @@ struct compile_pair {
 	uint32_t nr;
 	size_t rule; /* index in policy->rules, SIZE_MAX for a routed exec without rules */
 	size_t name_index;
+	uint32_t mux_call; /* nonzero: reached through a multiplexer with arg0 == mux_call */
 	const char *name;
 };
 
@@ -726,10 +749,13 @@ static int compile_pair_cmp(const void *a, const void *b)
 		return x->nr < y->nr ? -1 : 1;
 	if (x->rule != y->rule)
 		return x->rule < y->rule ? -1 : 1;
+	if (x->mux_call != y->mux_call)
+		return x->mux_call < y->mux_call ? -1 : 1;
 	return 0;
 }
 
-static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap, size_t r, size_t n)
+static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap, size_t r, size_t n,
+                                  uint32_t mux_call)
 {
 	struct compiled_candidate *c;
 
@@ -748,6 +774,23 @@ static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap,
 	c->shadow_action = compiled->rules[r].shadow_action;
 	c->kernel_action = compile_name_kernel_action(compiled, r, n);
 	c->routed = (enum compiled_route_reason)compiled->rules[r].routed[n];
+	c->mux_call = mux_call;
+	return 0;
+}
+
+static int compile_pair_push(struct compile_pair **pairs, size_t *n, size_t *cap,
+                             const struct compile_pair *pair)
+{
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? *cap * 2 : 64;
+		struct compile_pair *grown = realloc(*pairs, grown_cap * sizeof(*grown));
+
+		if (grown == NULL)
+			return -ENOMEM;
+		*pairs = grown;
+		*cap = grown_cap;
+	}
+	(*pairs)[(*n)++] = *pair;
 	return 0;
 }
 
@@ -777,25 +820,29 @@ static int compile_candidate_table(struct compiled_policy *compiled, struct comp
 			count = 2;
 		}
 		for (n = 0; n < count; n++) {
-			nr = compile_resolve(arch->token, names[n]);
-			if (nr < 0)
-				continue;
-			if (n_pairs == cap) {
-				struct compile_pair *grown;
+			struct compile_pair pair = {
+			        .rule = r < policy->n_rules ? r : SIZE_MAX,
+			        .name_index = n,
+			        .name = names[n],
+			};
+			const char *mux_name;
+			int mux_nr;
 
-				cap = cap ? cap * 2 : 64;
-				grown = realloc(pairs, cap * sizeof(*pairs));
-				if (grown == NULL) {
-					rc = -ENOMEM;
+			nr = compile_resolve(arch->token, names[n]);
+			if (nr >= 0) {
+				pair.nr = (uint32_t)nr & ~COMPILE_X32_SYSCALL_BIT;
+				rc = compile_pair_push(&pairs, &n_pairs, &cap, &pair);
+				if (rc < 0)
 					goto out;
-				}
-				pairs = grown;
 			}
-			pairs[n_pairs].nr = (uint32_t)nr & ~COMPILE_X32_SYSCALL_BIT;
-			pairs[n_pairs].rule = r < policy->n_rules ? r : SIZE_MAX;
-			pairs[n_pairs].name_index = n;
-			pairs[n_pairs].name = names[n];
-			n_pairs++;
+			if (compile_multiplexed(arch->token, names[n], &mux_nr, &pair.mux_call,
+			                        &mux_name)) {
+				pair.nr = (uint32_t)mux_nr;
+				pair.name = mux_name;
+				rc = compile_pair_push(&pairs, &n_pairs, &cap, &pair);
+				if (rc < 0)
+					goto out;
+			}
 		}
 	}
 	if (n_pairs > 0)
@@ -820,10 +867,13 @@ static int compile_candidate_table(struct compiled_policy *compiled, struct comp
 		if (pairs[i].rule == SIZE_MAX)
 			continue;
 		/* A rule may list the same syscall twice (or two aliases): one candidate. */
-		if (sc->count > 0 && compiled->candidates[sc->first + sc->count - 1].rule ==
-		                             &policy->rules[pairs[i].rule])
+		if (sc->count > 0 &&
+		    compiled->candidates[sc->first + sc->count - 1].rule ==
+		            &policy->rules[pairs[i].rule] &&
+		    compiled->candidates[sc->first + sc->count - 1].mux_call == pairs[i].mux_call)
 			continue;
-		rc = compile_push_candidate(compiled, cand_cap, pairs[i].rule, pairs[i].name_index);
+		rc = compile_push_candidate(compiled, cand_cap, pairs[i].rule, pairs[i].name_index,
+		                            pairs[i].mux_call);
 		if (rc < 0)
 			goto out;
 		sc->count++;
@@ -903,8 +953,13 @@ static enum policy_route compile_route(const struct compiled_policy *compiled,
 		n_samples[a] = 1;
 	}
 	for (c = 0; c < sc->count; c++) {
-		const struct policy_rule *rule = compiled->candidates[sc->first + c].rule;
+		const struct compiled_candidate *cand = &compiled->candidates[sc->first + c];
+		const struct policy_rule *rule = cand->rule;
 
+		if (cand->mux_call != 0) {
+			compile_sample_add(samples[0], &n_samples[0], &overflow, cand->mux_call);
+			continue;
+		}
 		for (i = 0; i < rule->n_args; i++) {
 			const struct policy_arg *arg = &rule->args[i];
 			uint64_t *list = samples[arg->index];
@@ -950,7 +1005,9 @@ static enum policy_route compile_route(const struct compiled_policy *compiled,
 		const struct policy_rule *rule = compiled->candidates[sc->first + c].rule;
 
 		outcomes |= compile_outcome(compiled->candidates[sc->first + c].kernel_action);
-		unconditional = unconditional || rule->n_args == 0;
+		unconditional =
+		        unconditional ||
+		        (rule->n_args == 0 && compiled->candidates[sc->first + c].mux_call == 0);
 	}
 	if (!unconditional)
 		outcomes |= compile_outcome(compiled->kernel_default);
@@ -1249,8 +1306,11 @@ void policy_evaluate(const struct compiled_policy *compiled, const struct seccom
 	for (i = 0; i < sc->count; i++) {
 		const struct compiled_candidate *c = &compiled->candidates[sc->first + i];
 
-		if (c->shadow_action == ret &&
-		    compile_rule_holds(compiled, c->rule, data, arch->args_32bit)) {
+		bool holds = c->mux_call != 0 ? (uint32_t)data->args[0] == c->mux_call
+		                              : compile_rule_holds(compiled, c->rule, data,
+		                                                   arch->args_32bit);
+
+		if (c->shadow_action == ret && holds) {
 			out->rule = c->rule;
 			return;
 		}

@@ -32,9 +32,9 @@ enum compiled_route_reason {
 
 struct compiled_rule {
 	enum compiled_rule_state state;
-	uint32_t shadow_action;  /* SCMP_ACT_* value, the profile's own action */
-	uint32_t kernel_action;  /* SCMP_ACT_* value in the kernel program, unless routed[] */
-	bool same_index_or;      /* runc's rule: args sharing an index are ORed, one rule each */
+	uint32_t shadow_action; /* SCMP_ACT_* value, the profile's own action */
+	uint32_t kernel_action; /* SCMP_ACT_* value in the kernel program, unless routed[] */
+	bool same_index_or;     /* runc's rule: args sharing an index are ORed, one rule each */
 	/* Per name (parallel to rule->names): why that syscall's kernel action is NOTIFY
 	 * although kernel_action is ALLOW (enum compiled_route_reason). Routing is per syscall:
 	 * one name of a long allow-list must not drag the others to the supervisor. */
@@ -47,6 +47,9 @@ struct compiled_candidate {
 	uint32_t shadow_action;            /* SCMP_ACT_*, the profile's */
 	uint32_t kernel_action;            /* SCMP_ACT_*, in the kernel program for this syscall */
 	enum compiled_route_reason routed; /* why kernel_action is NOTIFY for an ALLOW rule */
+	/* Nonzero: this is the multiplexed form (x86 socketcall/ipc) of the rule's syscall,
+	 * matched by libseccomp on arg0 == mux_call alone. */
+	uint32_t mux_call;
 };
 
 /* One syscall number of one arch that at least one rule names. */

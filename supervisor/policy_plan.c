@@ -148,7 +148,9 @@ static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
 		fprintf(out, "would %s", words);
 	else
 		fputs(words, out);
-	if (with_conditions && rule->n_args > 0) {
+	if (cand->mux_call != 0) {
+		fprintf(out, " if arg0 == %u (multiplexed call)", cand->mux_call);
+	} else if (with_conditions && rule->n_args > 0) {
 		fputs(" if ", out);
 		plan_print_conditions(out, compiled, rule);
 	}
@@ -262,7 +264,7 @@ static void plan_print_section(FILE *out, const struct compiled_policy *compiled
 			    (cand->kernel_action & SECCOMP_RET_ACTION_FULL) !=
 			            SECCOMP_RET_USER_NOTIF)
 				fprintf(out, ": %s", reason);
-			unconditional = unconditional || rule->n_args == 0;
+			unconditional = unconditional || (rule->n_args == 0 && cand->mux_call == 0);
 		}
 		if (sc->count == 0 || !unconditional) {
 			fputs(route == ROUTE_MIXED ? "\n      " : sc->count > 0 ? "; " : " ", out);

@@ -440,6 +440,32 @@ START_TEST(test_x32_and_i386)
 }
 END_TEST
 
+/* i386 socket calls also arrive through socketcall(2): libseccomp filters that form on the
+ * call number alone, and the attribution follows it. */
+START_TEST(test_i386_socketcall)
+{
+	struct policy *p = pb_new(POLICY_ACT_ALLOW, -1);
+	struct compiled_policy *c;
+	int socketcall = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "socketcall");
+
+	ck_assert_int_eq(socketcall, 102);
+	pb_arch(p, SCMP_ARCH_X86);
+	pb_arg(pb_rule(p, POLICY_ACT_ERRNO, EAFNOSUPPORT, "socket"), 0, SCMP_CMP_EQ, AF_INET6, 0);
+	c = compile_ok(p, &enforce);
+	/* Direct socket(2) (359): the condition applies. */
+	ASSERT_VERDICT(eval(c, AUDIT_ARCH_I386, 359, AF_INET6, 0, 0), POLICY_ACT_ERRNO,
+	               EAFNOSUPPORT, 0);
+	ASSERT_VERDICT(eval(c, AUDIT_ARCH_I386, 359, AF_INET, 0, 0), POLICY_ACT_ALLOW, 0, -1);
+	/* socketcall(SYS_SOCKET = 1, ...): denied whatever the family, as libseccomp does. */
+	ASSERT_VERDICT(eval(c, AUDIT_ARCH_I386, socketcall, 1, 0, 0), POLICY_ACT_ERRNO,
+	               EAFNOSUPPORT, 0);
+	ASSERT_VERDICT(eval(c, AUDIT_ARCH_I386, socketcall, 3, 0, 0), POLICY_ACT_ALLOW, 0, -1);
+	ck_assert_int_eq(policy_route_of(c, SCMP_ARCH_X86, socketcall), ROUTE_MIXED);
+	compiled_policy_free(c);
+	pb_free(p);
+}
+END_TEST
+
 START_TEST(test_conflict_names_both_rules)
 {
 	struct policy *p = pb_new(POLICY_ACT_ALLOW, -1);
@@ -678,6 +704,7 @@ static Suite *policy_compile_suite(void)
 	tcase_add_test(tc, test_mixed_allow_errno_routed);
 	tcase_add_test(tc, test_unknown_names_warn);
 	tcase_add_test(tc, test_x32_and_i386);
+	tcase_add_test(tc, test_i386_socketcall);
 	tcase_add_test(tc, test_conflict_names_both_rules);
 	tcase_add_test(tc, test_plan_output);
 	tcase_add_test(tc, test_kernel_never_contradicts_shadow);
