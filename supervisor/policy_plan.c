@@ -224,11 +224,39 @@ static void plan_print_default(FILE *out, const struct compiled_policy *compiled
 	        words, plan_destination(compiled->kernel_default));
 }
 
-/* One line per syscall of a section: "name  → where: rule; rule". */
+static bool plan_is_exec(const char *name)
+{
+	return strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
+}
+
+/* What happens to the calls no rule of this syscall matches. */
+static void plan_print_fallback(FILE *out, const struct compiled_policy *compiled,
+                                const struct compiled_syscall *sc)
+{
+	if (compiled->options.route_exec && plan_is_exec(sc->name) &&
+	    compiled->kernel_default == SCMP_ACT_ALLOW && sc->route == ROUTE_SUPERVISOR)
+		fputs("allow (default) [routed: exec refreshes the process cache, answered "
+		      "CONTINUE]",
+		      out);
+	else
+		plan_print_default(out, compiled);
+}
+
+/*
+ * One entry per syscall of a section: "name  → where: rule" on one line when one
+ * unconditional rule decides; otherwise one line per rule (with its conditions and where it
+ * is decided) and a last line for the calls no rule matches.
+ */
 static void plan_print_section(FILE *out, const struct compiled_policy *compiled,
                                const struct plan_entry *entries, size_t n, enum policy_route route,
                                const char *title)
 {
+	static const char *const where[] = {
+	        [ROUTE_KERNEL_ALLOW] = "kernel",
+	        [ROUTE_KERNEL] = "kernel",
+	        [ROUTE_SUPERVISOR] = "supervisor",
+	        [ROUTE_MIXED] = "depends on arguments",
+	};
 	size_t i, c, count = 0;
 
 	for (i = 0; i < n; i++)
@@ -236,49 +264,38 @@ static void plan_print_section(FILE *out, const struct compiled_policy *compiled
 	fprintf(out, "  %s (%zu):\n", title, count);
 	for (i = 0; i < n; i++) {
 		const struct compiled_syscall *sc = entries[i].sc;
-		bool unconditional = false;
+		bool unconditional = false, one_line;
 
 		if (sc->route != route)
 			continue;
-		fprintf(out, "    %-20s →", sc->name);
-		if (route == ROUTE_SUPERVISOR)
-			fputs(" supervisor:", out);
-		else if (route == ROUTE_KERNEL)
-			fputs(" kernel:", out);
-		else
-			fputs(" depends on arguments:", out);
 		for (c = 0; c < sc->count; c++) {
 			const struct compiled_candidate *cand =
 			        &compiled->candidates[sc->first + c];
-			const struct policy_rule *rule = cand->rule;
+
+			unconditional =
+			        unconditional || (cand->rule->n_args == 0 && cand->mux_call == 0);
+		}
+		one_line = sc->count <= 1 && (sc->count == 0 || unconditional);
+		fprintf(out, "    %-20s → %s:", sc->name, where[route]);
+		for (c = 0; c < sc->count; c++) {
+			const struct compiled_candidate *cand =
+			        &compiled->candidates[sc->first + c];
 			const char *reason = plan_kernel_reason(cand->kernel_action);
 
-			if (route == ROUTE_MIXED)
-				fputs("\n      ", out);
-			else
-				fputs(c > 0 ? "; " : " ", out);
-			plan_print_rule(out, compiled, cand, route == ROUTE_MIXED);
-			if (route == ROUTE_MIXED)
+			fputs(one_line ? " " : "\n      ", out);
+			plan_print_rule(out, compiled, cand, !one_line);
+			if (!one_line)
 				fprintf(out, " → %s", plan_destination(cand->kernel_action));
-			if (route != ROUTE_SUPERVISOR && reason != NULL &&
-			    (cand->kernel_action & SECCOMP_RET_ACTION_FULL) !=
-			            SECCOMP_RET_USER_NOTIF)
+			if (reason != NULL && (cand->kernel_action & SECCOMP_RET_ACTION_FULL) !=
+			                              SECCOMP_RET_USER_NOTIF)
 				fprintf(out, ": %s", reason);
-			unconditional = unconditional || (rule->n_args == 0 && cand->mux_call == 0);
 		}
-		if (sc->count == 0 || !unconditional) {
-			fputs(route == ROUTE_MIXED ? "\n      " : sc->count > 0 ? "; " : " ", out);
-			fputs("otherwise default: ", out);
-			if (compiled->options.route_exec &&
-			    (strcmp(sc->name, "execve") == 0 ||
-			     strcmp(sc->name, "execveat") == 0) &&
-			    compiled->kernel_default == SCMP_ACT_ALLOW && route != ROUTE_MIXED)
-				fputs("allow → supervisor [routed: exec refreshes the process "
-				      "cache, "
-				      "answered CONTINUE]",
-				      out);
-			else
-				plan_print_default(out, compiled);
+		if (sc->count == 0) {
+			fputc(' ', out);
+			plan_print_fallback(out, compiled, sc);
+		} else if (!unconditional) {
+			fputs("\n      otherwise: ", out);
+			plan_print_fallback(out, compiled, sc);
 		}
 		fputc('\n', out);
 	}
