@@ -23,8 +23,8 @@
 #define BOUNCER_LAUNCH_H
 
 #define LAUNCH_SUBCOMMAND "__launch"
-#define LAUNCH_FD_SOCKET 3
-#define LAUNCH_FD_PROG 4
+#define LAUNCH_FD_SOCKET  3
+#define LAUNCH_FD_PROG    4
 
 int launch_main(int argc, char **argv);
 
