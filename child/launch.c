@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Exit statuses, as in supervisor/cli.h (the launcher does not depend on the supervisor). */
@@ -193,6 +194,7 @@ int launch_main(int argc, char **argv)
 	struct bouncer_sandbox_report report;
 	struct launch_args args;
 	struct sock_fprog prog;
+	struct stat st;
 	char *resolved, *message;
 	char **shell_argv;
 	size_t room;
@@ -204,7 +206,12 @@ int launch_main(int argc, char **argv)
 	}
 	if (launch_read_program(LAUNCH_FD_PROG, &prog) < 0)
 		return LAUNCH_EXIT_FAILED;
-	/* The workload must never hold the supervisor's socket. */
+	/*
+	 * Checked now: a send failure after the install could not even be reported. And the
+	 * workload must never hold the supervisor's socket.
+	 */
+	if (fstat(LAUNCH_FD_SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return launch_fail("fd %d is not the supervisor's socket", LAUNCH_FD_SOCKET);
 	if (fcntl(LAUNCH_FD_SOCKET, F_SETFD, FD_CLOEXEC) < 0)
 		return launch_fail("supervisor socket (fd %d): %s", LAUNCH_FD_SOCKET,
 		                   strerror(errno));

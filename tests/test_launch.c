@@ -481,6 +481,40 @@ START_TEST(launch_bad_arguments_are_125)
 }
 END_TEST
 
+START_TEST(launch_fd3_not_a_socket_is_125)
+{
+	char *argv[] = {"__launch", "--", "/bin/true", NULL};
+	int prog[2], err[2], status;
+	char text[512];
+	pid_t child;
+
+	ck_assert_int_eq(pipe2(prog, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+	ck_assert_int_eq(write(prog[1], trap_all, sizeof(trap_all)), (ssize_t)sizeof(trap_all));
+	close(prog[1]);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		prog[0] = fcntl(prog[0], F_DUPFD_CLOEXEC, 10);
+		err[1] = fcntl(err[1], F_DUPFD_CLOEXEC, 10);
+		null = fcntl(null, F_DUPFD_CLOEXEC, 10);
+		child_place_fd(null, LAUNCH_FD_SOCKET);
+		child_place_fd(prog[0], LAUNCH_FD_PROG);
+		child_place_fd(err[1], STDERR_FILENO);
+		_exit(launch_main(4, argv));
+	}
+	close(prog[0]);
+	close(err[1]);
+	status = reap(child, false);
+	read_all(err[0], text, sizeof(text));
+	close(err[0]);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 125, "status 0x%x", status);
+	ck_assert_str_eq(text, "bouncer: launcher: fd 3 is not the supervisor's socket\n");
+}
+END_TEST
+
 /* --- command_resolve ------------------------------------------------------------------------ */
 
 START_TEST(resolve_prefers_a_later_executable_over_an_earlier_unexecutable)
@@ -557,6 +591,7 @@ static Suite *launch_suite(void)
 	tcase_add_test(fail, launch_empty_program_is_125);
 	tcase_add_test(fail, launch_program_rejected_by_kernel_is_125);
 	tcase_add_test(fail, launch_bad_arguments_are_125);
+	tcase_add_test(fail, launch_fd3_not_a_socket_is_125);
 	tcase_add_test(resolve, resolve_prefers_a_later_executable_over_an_earlier_unexecutable);
 	tcase_add_test(resolve, resolve_empty_path_entry_is_the_current_directory);
 	suite_add_tcase(s, run);
