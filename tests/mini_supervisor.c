@@ -82,8 +82,15 @@ int mini_supervisor_receive(int sock, char **message)
 			break;
 		}
 		if (len == cap) {
-			rc = -EPROTO;
-			goto fail_rc;
+			char *bigger = cap < MINI_SUPERVISOR_MAX_MESSAGE ? realloc(buf, 2 * cap + 1)
+			                                                 : NULL;
+
+			if (!bigger) {
+				rc = -EPROTO;
+				goto fail_rc;
+			}
+			buf = bigger;
+			cap *= 2;
 		}
 	}
 	if (fd < 0) {

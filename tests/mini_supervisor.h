@@ -13,6 +13,8 @@
 /* Generous bound on any single wait: only a deadlock should ever reach it. */
 #define MINI_SUPERVISOR_TIMEOUT_MS 10000
 #define MINI_SUPERVISOR_MAX_NR     512
+/* Largest message mini_supervisor_receive() accepts. */
+#define MINI_SUPERVISOR_MAX_MESSAGE (16 * 1024 * 1024)
 
 struct mini_supervisor_seen {
 	unsigned count;                          /* notifications answered */

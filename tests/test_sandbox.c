@@ -286,6 +286,49 @@ START_TEST(enter_hands_off_listener_when_every_syscall_is_trapped)
 }
 END_TEST
 
+/* --- a message larger than the socket buffer -------------------------------------------- */
+
+#define LARGE_METADATA_SIZE (4 * 1024 * 1024)
+
+START_TEST(enter_sends_a_message_larger_than_the_socket_buffer)
+{
+	struct mini_supervisor_seen seen;
+	int sv[2], listener, rc, status;
+	char *message, *metadata;
+	json_t *root;
+	pid_t child;
+
+	metadata = malloc(LARGE_METADATA_SIZE + 1);
+	ck_assert_ptr_nonnull(metadata);
+	memset(metadata, 'm', LARGE_METADATA_SIZE);
+	metadata[LARGE_METADATA_SIZE] = '\0';
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	child = fork_checked();
+	if (child == 0) {
+		close(sv[0]);
+		/* Every syscall trapped: the send must go out in pieces while this thread spins. */
+		_exit(bouncer_sandbox_enter(&trap_all, 0, sv[1], metadata, NULL) == 0 ? 0 : 1);
+	}
+	close(sv[1]);
+	listener = mini_supervisor_receive(sv[0], &message);
+	if (listener < 0)
+		reap(child, true);
+	ck_assert_msg(listener >= 0, "receiving the listener: %s", strerror(-listener));
+	rc = mini_supervisor_continue_all(listener, &seen);
+	status = reap(child, rc < 0);
+	ck_assert_msg(rc == 0, "answering notifications: %s", strerror(-rc));
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
+	root = json_loads(message, 0, NULL);
+	ck_assert_ptr_nonnull(root);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "metadata")), metadata);
+	json_decref(root);
+	free(message);
+	free(metadata);
+	close(listener);
+	close(sv[0]);
+}
+END_TEST
+
 /* --- install and its report ----------------------------------------------------------------- */
 
 static const char *const install_checks[32] = {
@@ -507,6 +550,7 @@ static Suite *sandbox_suite(void)
 	tcase_set_timeout(tc, 60);
 
 	tcase_add_test(tc, enter_hands_off_listener_when_every_syscall_is_trapped);
+	tcase_add_test(tc, enter_sends_a_message_larger_than_the_socket_buffer);
 	tcase_add_test(tc, install_reports_wait_killable_recv);
 	tcase_add_test(tc, enter_refuses_invalid_program);
 	tcase_add_test(tc, enter_refuses_tsync);
