@@ -5,7 +5,8 @@
  * The hand-off protocol (struct handoff) between the calling thread, which installs the filter,
  * and a helper thread, which sends the listener:
  *
- *	caller				helper (created before the filter, not under it)
+ *	caller				helper (created before the filter, not under it,
+ *					all signals blocked, on another CPU if possible)
  *	create helper (detached)
  *	install filter
  *	store listener, WAITING→PUBLISHED	poll state with short sleeps
@@ -114,8 +115,8 @@ int bouncer_sandbox_install(const struct sock_fprog *prog, unsigned extra_flags,
 	fd = seccomp_set_mode_filter(flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
 	if (fd < 0 && errno == EINVAL && probe_killable) {
 		/*
-		 * Kernels before 5.19 reject the unknown flag with EINVAL. (So do they an invalid
-		 * program: the retry then fails the same way, which is the error we return.)
+		 * Kernels before 5.19 reject the unknown flag with EINVAL. An invalid program is
+		 * EINVAL too: the retry then fails the same way, and that is what we return.
 		 */
 		fd = seccomp_set_mode_filter(flags, prog);
 	} else {
@@ -149,6 +150,14 @@ static void nap(long ns)
 	nanosleep(&ts, NULL);
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 /*
  * Sends the message with the listener attached to its first byte. The socket may be
  * non-blocking, and a stream socket may take the message in several pieces.
@@ -163,7 +172,7 @@ static int handoff_send(int sock, int listener, const char *message, size_t len)
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cmsg;
 	size_t sent = 0;
-	int waited_ms = 0;
+	long long deadline = monotonic_ms() + HANDOFF_SEND_TIMEOUT_MS;
 
 	memset(&control, 0, sizeof(control));
 	msg.msg_control = control.buf;
@@ -187,10 +196,9 @@ static int handoff_send(int sock, int listener, const char *message, size_t len)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return -errno;
-			if (waited_ms >= HANDOFF_SEND_TIMEOUT_MS)
+			if (monotonic_ms() >= deadline)
 				return -ETIMEDOUT;
 			poll(&pfd, 1, 100);
-			waited_ms += 100;
 			continue;
 		}
 		sent += (size_t)n;
@@ -358,8 +366,10 @@ int bouncer_sandbox_enter(const struct sock_fprog *prog, unsigned extra_flags, i
 
 	/*
 	 * The filter is in force: from here until DONE this thread makes no syscall (nor calls
-	 * anything that might), because any of them may be trapped and nobody holds the listener
-	 * yet. Signal handlers may run meanwhile: their trapped syscalls wait for the supervisor.
+	 * anything that might). A trapped one would only wait for the supervisor (the helper does
+	 * not depend on this thread), but what the policy does with any syscall is not ours to
+	 * know: it may kill the process in the kernel, and a supervisor would record it as the
+	 * workload's. Signal handlers may run meanwhile: their syscalls are the program's own.
 	 */
 	h.listener = listener;
 	if (!atomic_compare_exchange_strong_explicit(&h.state, &expected, HANDOFF_PUBLISHED,
