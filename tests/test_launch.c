@@ -208,6 +208,20 @@ static void assert_no_hand_off(const struct launch_result *r)
 	              r->listener_rc);
 }
 
+/* "59 1 231": the syscall numbers seen, for failure messages (static buffer). */
+static const char *seen_numbers(const struct mini_supervisor_seen *seen)
+{
+	static char text[1024];
+	size_t len = 0;
+
+	text[0] = '\0';
+	for (int nr = 0; nr < MINI_SUPERVISOR_MAX_NR && len < sizeof(text) - 16; nr++)
+		if (seen->per_nr[nr])
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%d%s ", nr,
+			                        seen->per_nr[nr] > 1 ? "(n)" : "");
+	return text;
+}
+
 static void free_result(struct launch_result *r)
 {
 	free(r->message);
@@ -413,7 +427,11 @@ START_TEST(launch_missing_interpreter_is_127_after_install)
 	ck_assert_str_eq(r.err, expected);
 	/* execve, one write of the message, exit_group: nothing else. */
 	ck_assert_uint_eq(r.seen.per_nr[__NR_write], 1);
-	ck_assert_uint_eq(r.seen.count, 3);
+#ifndef __SANITIZE_ADDRESS__
+	/* (AddressSanitizer's runtime adds a sigaltstack of its own at exit.) */
+	ck_assert_msg(r.seen.count == 3, "%u notifications: %s", r.seen.count,
+	              seen_numbers(&r.seen));
+#endif
 	free_result(&r);
 }
 END_TEST
