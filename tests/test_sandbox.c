@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "bouncer/sandbox.h"
 #include "mini_supervisor.h"
+#include "oci_state.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -541,6 +542,63 @@ START_TEST(connect_reaches_a_listening_socket)
 }
 END_TEST
 
+/* --- the message ------------------------------------------------------------------------- */
+
+/* Formats the message for metadata and returns what a JSON parser reads back as metadata. */
+static char *metadata_round_trip(const char *metadata)
+{
+	json_error_t error;
+	char *message, *copy;
+	json_t *root;
+	int len = oci_state_format(42, metadata, &message);
+
+	ck_assert_msg(len > 0, "oci_state_format: %d", len);
+	ck_assert_uint_eq(strlen(message), (size_t)len);
+	root = json_loads(message, 0, &error);
+	ck_assert_msg(root, "%s: %s", error.text, message);
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "pid")), 42);
+	copy = strdup(json_string_value(json_object_get(root, "metadata")));
+	json_decref(root);
+	free(message);
+	return copy;
+}
+
+START_TEST(message_escapes_every_control_character)
+{
+	char metadata[160], *back;
+	size_t len = 0;
+
+	for (int c = 1; c < 0x20; c++)
+		metadata[len++] = (char)c;
+	memcpy(metadata + len, "\"\\/\x7f \xc2\xa0 \xe2\x80\xa8 \xf4\x8f\xbf\xbf", 16);
+	len += 16;
+	metadata[len] = '\0';
+	back = metadata_round_trip(metadata);
+	ck_assert_str_eq(back, metadata);
+	free(back);
+
+	back = metadata_round_trip("");
+	ck_assert_str_eq(back, "");
+	free(back);
+}
+END_TEST
+
+START_TEST(message_refuses_metadata_that_is_not_utf8)
+{
+	/* Lone continuation, overlong forms, a surrogate, above U+10FFFF, cut short. */
+	static const char *const bad[] = {
+	        "\x80",         "\xc0\x80",         "\xc1\xbf",         "\xe0\x80\x80",
+	        "\xed\xa0\x80", "\xf0\x80\x80\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+	        "\xff",         "ok\xc3",           "\xe2\x82",         "\xf0\x9f\x90",
+	};
+	char *message = NULL;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(oci_state_format(1, bad[i], &message) == -EINVAL, "case %zu", i);
+	ck_assert_ptr_null(message);
+}
+END_TEST
+
 static Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -557,6 +615,11 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(tc, enter_refuses_metadata_that_is_not_utf8);
 	tcase_add_test(tc, enter_send_failure_leaves_no_listener);
 	tcase_add_test(tc, connect_reaches_a_listening_socket);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("message");
+	tcase_add_test(tc, message_escapes_every_control_character);
+	tcase_add_test(tc, message_refuses_metadata_that_is_not_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
