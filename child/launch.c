@@ -5,7 +5,6 @@
  * after the install every syscall may be trapped and reported, and the only ones the workload's
  * record should show are the execve of the command (and _exit if that fails).
  */
-#define _GNU_SOURCE
 #include "launch.h"
 #include "bouncer/sandbox.h"
 #include "command_resolve.h"

@@ -22,7 +22,6 @@
  * lives on the caller's stack and nobody joins the helper: pthread_join after the install would
  * need futex, which the filter may trap while nobody can answer yet.
  */
-#define _GNU_SOURCE
 #include "bouncer/sandbox.h"
 #include "oci_state.h"
 

@@ -18,7 +18,6 @@
  * stub is not reproduced here.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <stdarg.h>

@@ -16,7 +16,6 @@
  *    ordinary integers.
  *  - JSON null in an optional field means "absent", as it does for Go's decoder.
  */
-#define _GNU_SOURCE /* asprintf */
 #include "policy.h"
 
 #include <errno.h>

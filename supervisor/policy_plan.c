@@ -7,7 +7,6 @@
  * runs, or two versions of a profile, can be compared with diff.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
 #endif
 #include <stdlib.h>
 #include <string.h>

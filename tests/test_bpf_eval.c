@@ -5,7 +5,6 @@
  * malformed programs are refused (SECCOMP_RET_KILL_PROCESS), like the kernel refuses them.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
 #endif
 #include <check.h>
 #include <errno.h>

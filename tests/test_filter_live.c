@@ -9,7 +9,6 @@
  * list of notifications and what the child saw (encoded in its exit status).
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
 #endif
 #include <check.h>
 #include <errno.h>

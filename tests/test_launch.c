@@ -4,7 +4,6 @@
  * supervisor: fds 3 (socket) and 4 (program) set up as workload.c does, every notification
  * answered with CONTINUE by tests/mini_supervisor.c. Also command_resolve()'s PATH search.
  */
-#define _GNU_SOURCE
 #include "command_resolve.h"
 #include "launch.h"
 #include "mini_supervisor.h"

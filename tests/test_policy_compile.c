@@ -5,7 +5,6 @@
  * syscall is decided where the design says (kernel, supervisor, or depending on arguments).
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
 #endif
 #include <check.h>
 #include <errno.h>

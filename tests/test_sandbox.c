@@ -9,7 +9,6 @@
  * saw through its exit status (0 = everything as expected, else the number of the failed
  * check), and the test process plays the supervisor with tests/mini_supervisor.c.
  */
-#define _GNU_SOURCE
 #include "bouncer/sandbox.h"
 #include "mini_supervisor.h"
 #include "oci_state.h"

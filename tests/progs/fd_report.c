@@ -4,7 +4,6 @@
  * 4 (BPF program) are open, whether it holds a seccomp listener, and its seccomp mode.
  * Output: "fd3=closed fd4=closed listener=no seccomp=2".
  */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
