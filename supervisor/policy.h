@@ -179,7 +179,7 @@ int json_path_element_offsets(const char *text, size_t len, const char *path, si
 /*
  * jansson refuses integer literals outside int64_t ("too big integer"), but argument values
  * are uint64_t (masks such as 18446744073709551615 are common). This rewrites each such
- * literal in place, keeping its length, into a real ("1844674407370955161e2" style) that jansson
+ * literal in place, keeping its length, into a real of the same length ("184467440737095516e2") that jansson
  * accepts; the parser then reads the exact value back from the original text. Strings are left
  * alone. Returns how many literals were rewritten.
  */
