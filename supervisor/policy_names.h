@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The names that profiles use for actions, operators, architectures and filter flags, and their
- * values. Shared by the parser (names → values) and by whatever prints a policy (values → names).
+ * The names that profiles use for actions, operators, architectures and filter flags, and
+ * their values. Shared by the parser (names → values) and by whatever prints a policy
+ * (values → names).
  */
 #ifndef BOUNCER_POLICY_NAMES_H
 #define BOUNCER_POLICY_NAMES_H
