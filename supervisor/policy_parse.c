@@ -144,7 +144,23 @@ __attribute__((format(printf, 2, 3))) static int warn(struct parse_ctx *ctx, con
 	return 0;
 }
 
-static const char *type_name(const json_t *value)
+/* Whether the literal at the current path is an integer that jansson holds as a real. */
+static bool is_widened_integer(const struct parse_ctx *ctx)
+{
+	size_t offset, end;
+
+	if (json_path_offset(ctx->text, ctx->len, ctx->path, &offset) < 0)
+		return false;
+	if (ctx->text[offset] == '-')
+		offset++;
+	end = offset;
+	while (end < ctx->len && ctx->text[end] >= '0' && ctx->text[end] <= '9')
+		end++;
+	return end > offset && (end == ctx->len || strchr(".eE", ctx->text[end]) == NULL);
+}
+
+/* The type of value as written in the source (value is at the current path). */
+static const char *type_name(const struct parse_ctx *ctx, const json_t *value)
 {
 	switch (json_typeof(value)) {
 	case JSON_OBJECT:
@@ -156,7 +172,7 @@ static const char *type_name(const json_t *value)
 	case JSON_INTEGER:
 		return "an integer";
 	case JSON_REAL:
-		return "a real number";
+		return is_widened_integer(ctx) ? "an integer" : "a real number";
 	case JSON_TRUE:
 		return "true";
 	case JSON_FALSE:
@@ -172,7 +188,7 @@ static int expect_type(struct parse_ctx *ctx, const json_t *value, json_type typ
 {
 	if (json_typeof(value) == type)
 		return 0;
-	return fail(ctx, -EINVAL, "expected %s, found %s", expected, type_name(value));
+	return fail(ctx, -EINVAL, "expected %s, found %s", expected, type_name(ctx, value));
 }
 
 /* Warns about each key of object that is not in known (NULL-terminated). */
@@ -247,7 +263,7 @@ static int read_uint(struct parse_ctx *ctx, const json_t *value, uint64_t max, u
 	}
 	if (!json_is_real(value) || json_path_offset(ctx->text, ctx->len, ctx->path, &offset) < 0)
 		return fail(ctx, -EINVAL, "expected a non-negative integer, found %s",
-		            type_name(value));
+		            type_name(ctx, value));
 	while (offset + n < ctx->len && n + 1 < sizeof(literal) &&
 	       strchr("0123456789.eE+-", ctx->text[offset + n]) != NULL) {
 		literal[n] = ctx->text[offset + n];
