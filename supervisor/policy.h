@@ -179,9 +179,10 @@ int json_path_element_offsets(const char *text, size_t len, const char *path, si
 /*
  * jansson refuses integer literals outside int64_t ("too big integer"), but argument values
  * are uint64_t (masks such as 18446744073709551615 are common). This rewrites each such
- * literal in place, keeping its length, into a real ("1844674407370955161e2" style) that jansson
- * accepts; the parser then reads the exact value back from the original text. Strings are left
- * alone. Returns how many literals were rewritten.
+ * literal in place into a real of the same length that jansson accepts
+ * (18446744073709551615 → 184467440737095516e2), so that positions do not move; the parser
+ * then reads the exact value back from the original text. Strings are left alone. Returns how
+ * many literals were rewritten.
  */
 size_t json_path_widen_big_integers(char *text, size_t len);
 

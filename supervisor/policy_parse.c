@@ -17,6 +17,7 @@
  *  - JSON null in an optional field means "absent", as it does for Go's decoder.
  */
 #include "policy.h"
+#include "policy_names.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +40,6 @@ struct parse_ctx {
 	char path[PATH_CAP]; /* JSON path of the value being parsed */
 	size_t path_len;
 };
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- paths and messages ---- */
 
@@ -144,7 +143,23 @@ __attribute__((format(printf, 2, 3))) static int warn(struct parse_ctx *ctx, con
 	return 0;
 }
 
-static const char *type_name(const json_t *value)
+/* Whether the literal at the current path is an integer that jansson holds as a real. */
+static bool is_widened_integer(const struct parse_ctx *ctx)
+{
+	size_t offset, end;
+
+	if (json_path_offset(ctx->text, ctx->len, ctx->path, &offset) < 0)
+		return false;
+	if (ctx->text[offset] == '-')
+		offset++;
+	end = offset;
+	while (end < ctx->len && ctx->text[end] >= '0' && ctx->text[end] <= '9')
+		end++;
+	return end > offset && (end == ctx->len || strchr(".eE", ctx->text[end]) == NULL);
+}
+
+/* The type of value as written in the source (value is at the current path). */
+static const char *type_name(const struct parse_ctx *ctx, const json_t *value)
 {
 	switch (json_typeof(value)) {
 	case JSON_OBJECT:
@@ -156,7 +171,7 @@ static const char *type_name(const json_t *value)
 	case JSON_INTEGER:
 		return "an integer";
 	case JSON_REAL:
-		return "a real number";
+		return is_widened_integer(ctx) ? "an integer" : "a real number";
 	case JSON_TRUE:
 		return "true";
 	case JSON_FALSE:
@@ -172,7 +187,7 @@ static int expect_type(struct parse_ctx *ctx, const json_t *value, json_type typ
 {
 	if (json_typeof(value) == type)
 		return 0;
-	return fail(ctx, -EINVAL, "expected %s, found %s", expected, type_name(value));
+	return fail(ctx, -EINVAL, "expected %s, found %s", expected, type_name(ctx, value));
 }
 
 /* Warns about each key of object that is not in known (NULL-terminated). */
@@ -247,7 +262,7 @@ static int read_uint(struct parse_ctx *ctx, const json_t *value, uint64_t max, u
 	}
 	if (!json_is_real(value) || json_path_offset(ctx->text, ctx->len, ctx->path, &offset) < 0)
 		return fail(ctx, -EINVAL, "expected a non-negative integer, found %s",
-		            type_name(value));
+		            type_name(ctx, value));
 	while (offset + n < ctx->len && n + 1 < sizeof(literal) &&
 	       strchr("0123456789.eE+-", ctx->text[offset + n]) != NULL) {
 		literal[n] = ctx->text[offset + n];
@@ -296,187 +311,56 @@ static int dup_string(struct parse_ctx *ctx, const json_t *value, char **out)
 	return *out == NULL ? fail_nomem(ctx) : 0;
 }
 
-/* ---- names of things ---- */
-
-static const struct {
-	const char *name;
-	enum policy_action action;
-} action_names[] = {
-        {"SCMP_ACT_KILL_PROCESS", POLICY_ACT_KILL_PROCESS},
-        {"SCMP_ACT_KILL_THREAD", POLICY_ACT_KILL_THREAD},
-        {"SCMP_ACT_KILL", POLICY_ACT_KILL_THREAD},
-        {"SCMP_ACT_TRAP", POLICY_ACT_TRAP},
-        {"SCMP_ACT_ERRNO", POLICY_ACT_ERRNO},
-        {"SCMP_ACT_TRACE", POLICY_ACT_TRACE},
-        {"SCMP_ACT_ALLOW", POLICY_ACT_ALLOW},
-        {"SCMP_ACT_LOG", POLICY_ACT_LOG},
-        {"SCMP_ACT_NOTIFY", POLICY_ACT_NOTIFY},
-};
-
-const char *policy_action_name(enum policy_action action)
-{
-	size_t i;
-
-	/* The first entry for an action is its canonical name (KILL_THREAD, not KILL). */
-	for (i = 0; i < ARRAY_LEN(action_names); i++)
-		if (action_names[i].action == action)
-			return action_names[i].name;
-	return "SCMP_ACT_?";
-}
+/* ---- names of things (policy_names.c) ---- */
 
 static int read_action(struct parse_ctx *ctx, const json_t *value, enum policy_action *out)
 {
 	const char *s;
-	size_t i;
 	int r = read_string(ctx, value, &s);
 
-	if (r < 0)
-		return r;
-	for (i = 0; i < ARRAY_LEN(action_names); i++) {
-		if (strcmp(action_names[i].name, s) == 0) {
-			*out = action_names[i].action;
-			return 0;
-		}
-	}
-	return fail(ctx, -EINVAL,
-	            "unknown action \"%s\" (valid: SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, "
-	            "SCMP_ACT_KILL, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, "
-	            "SCMP_ACT_LOG, SCMP_ACT_NOTIFY)",
-	            s);
+	if (r == 0 && policy_action_from_name(s, out) < 0)
+		r = fail(ctx, -EINVAL, "unknown action \"%s\" (valid: " POLICY_ACTION_NAMES ")", s);
+	return r;
 }
-
-static const struct {
-	const char *name;
-	enum scmp_compare op;
-} op_names[] = {
-        {"SCMP_CMP_NE", SCMP_CMP_NE},
-        {"SCMP_CMP_LT", SCMP_CMP_LT},
-        {"SCMP_CMP_LE", SCMP_CMP_LE},
-        {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-        {"SCMP_CMP_GE", SCMP_CMP_GE},
-        {"SCMP_CMP_GT", SCMP_CMP_GT},
-        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-};
 
 static int read_op(struct parse_ctx *ctx, const json_t *value, enum scmp_compare *out)
 {
 	const char *s;
-	size_t i;
 	int r = read_string(ctx, value, &s);
 
-	if (r < 0)
-		return r;
-	for (i = 0; i < ARRAY_LEN(op_names); i++) {
-		if (strcmp(op_names[i].name, s) == 0) {
-			*out = op_names[i].op;
-			return 0;
-		}
-	}
-	return fail(ctx, -EINVAL,
-	            "unknown operator \"%s\" (valid: SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, "
-	            "SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)",
-	            s);
+	if (r == 0 && policy_op_from_name(s, out) < 0)
+		r = fail(ctx, -EINVAL, "unknown operator \"%s\" (valid: " POLICY_OP_NAMES ")", s);
+	return r;
 }
-
-/*
- * "SCMP_ARCH_X86_64" → libseccomp's token. libseccomp spells the same names in lower case
- * without the prefix ("x86_64", "mipsel64n32"), so the profile's name is translated rather than
- * listed here, and every arch that this libseccomp knows is accepted.
- */
-static uint32_t scmp_arch_token(const char *name)
-{
-	static const char prefix[] = "SCMP_ARCH_";
-	char lower[32];
-	size_t i;
-
-	if (strncmp(name, prefix, sizeof(prefix) - 1) != 0)
-		return 0;
-	name += sizeof(prefix) - 1;
-	if (*name == '\0' || strlen(name) >= sizeof(lower))
-		return 0;
-	for (i = 0; name[i] != '\0'; i++) {
-		char c = name[i];
-
-		/* Names are upper case in profiles; "SCMP_ARCH_x86" is not one of them. */
-		if (c >= 'a' && c <= 'z')
-			return 0;
-		lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-	}
-	lower[i] = '\0';
-	return seccomp_arch_resolve_name(lower);
-}
-
-#define ARCH_NAMES_HINT                                                                            \
-	"SCMP_ARCH_X86, SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_ARM, SCMP_ARCH_AARCH64, "       \
-	"SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPSEL, "                \
-	"SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PPC, SCMP_ARCH_PPC64, "              \
-	"SCMP_ARCH_PPC64LE, SCMP_ARCH_S390, SCMP_ARCH_S390X, SCMP_ARCH_PARISC, "                   \
-	"SCMP_ARCH_PARISC64, SCMP_ARCH_RISCV64"
 
 static int read_scmp_arch(struct parse_ctx *ctx, const json_t *value, uint32_t *out)
 {
 	const char *s;
 	int r = read_string(ctx, value, &s);
 
-	if (r < 0)
-		return r;
-	*out = scmp_arch_token(s);
-	if (*out == 0)
-		return fail(ctx, -EINVAL,
-		            "unknown architecture \"%s\" (valid: " ARCH_NAMES_HINT ")", s);
-	return 0;
+	if (r == 0) {
+		*out = policy_arch_from_name(s);
+		if (*out == 0)
+			r = fail(ctx, -EINVAL,
+			         "unknown architecture \"%s\" (valid: " POLICY_ARCH_NAMES ")", s);
+	}
+	return r;
 }
-
-/* includes/excludes arches: moby compares them with Go's GOARCH, so they use Go's names. */
-static const struct {
-	const char *go;
-	const char *libseccomp;
-} go_arch_names[] = {
-        {"amd64", "x86_64"},
-        {"386", "x86"},
-        {"x32", "x32"},
-        {"arm", "arm"},
-        {"arm64", "aarch64"},
-        {"mips", "mips"},
-        {"mipsle", "mipsel"},
-        {"mips64", "mips64"},
-        {"mips64le", "mipsel64"},
-        {"mips64n32", "mips64n32"},
-        {"mips64len32", "mipsel64n32"},
-        {"ppc", "ppc"},
-        {"ppc64", "ppc64"},
-        {"ppc64le", "ppc64le"},
-        {"s390", "s390"},
-        {"s390x", "s390x"},
-        {"riscv64", "riscv64"},
-        {"parisc", "parisc"},
-        {"parisc64", "parisc64"},
-};
 
 static int read_filter_arch(struct parse_ctx *ctx, const json_t *value, uint32_t *out)
 {
 	const char *s;
-	size_t i;
 	int r = read_string(ctx, value, &s);
 
-	if (r < 0)
-		return r;
-	for (i = 0; i < ARRAY_LEN(go_arch_names); i++) {
-		if (strcmp(go_arch_names[i].go, s) == 0) {
-			*out = seccomp_arch_resolve_name(go_arch_names[i].libseccomp);
-			if (*out != 0)
-				return 0;
-		}
+	if (r == 0) {
+		*out = policy_arch_from_filter_name(s);
+		if (*out == 0)
+			r = fail(ctx, -EINVAL,
+			         "unknown architecture \"%s\" (valid: " POLICY_FILTER_ARCH_NAMES
+			         ")",
+			         s);
 	}
-	*out = scmp_arch_token(s);
-	if (*out == 0)
-		return fail(
-		        ctx, -EINVAL,
-		        "unknown architecture \"%s\" (valid: amd64, 386, x32, arm, arm64, mips, "
-		        "mipsle, mips64, mips64le, mips64n32, mips64len32, ppc, ppc64, ppc64le, "
-		        "s390, s390x, riscv64, or SCMP_ARCH_* names)",
-		        s);
-	return 0;
+	return r;
 }
 
 /* ---- containers ---- */
@@ -940,20 +824,10 @@ static int parse_arches(struct parse_ctx *ctx, json_t *root)
 	return r;
 }
 
-static const struct {
-	const char *name;
-	unsigned flag;
-} flag_names[] = {
-        {"SECCOMP_FILTER_FLAG_TSYNC", POLICY_FLAG_TSYNC},
-        {"SECCOMP_FILTER_FLAG_LOG", POLICY_FLAG_LOG},
-        {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", POLICY_FLAG_SPEC_ALLOW},
-        {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", POLICY_FLAG_WAIT_KILLABLE_RECV},
-};
-
 static int parse_flags(struct parse_ctx *ctx, json_t *flags)
 {
 	json_t *item;
-	size_t i, k;
+	size_t i;
 	int r = expect_type(ctx, flags, JSON_ARRAY, "an array of strings");
 
 	if (r < 0)
@@ -961,22 +835,17 @@ static int parse_flags(struct parse_ctx *ctx, json_t *flags)
 	json_array_foreach(flags, i, item)
 	{
 		size_t old = path_push_index(ctx, i);
+		unsigned flag = 0;
 		const char *s;
 
 		r = read_string(ctx, item, &s);
-		for (k = 0; r == 0 && k < ARRAY_LEN(flag_names); k++)
-			if (strcmp(flag_names[k].name, s) == 0)
-				break;
-		if (r == 0 && k == ARRAY_LEN(flag_names))
-			r = fail(ctx, -EINVAL,
-			         "unknown flag \"%s\" (valid: SECCOMP_FILTER_FLAG_TSYNC, "
-			         "SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, "
-			         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)",
+		if (r == 0 && policy_flag_from_name(s, &flag) < 0)
+			r = fail(ctx, -EINVAL, "unknown flag \"%s\" (valid: " POLICY_FLAG_NAMES ")",
 			         s);
 		path_pop(ctx, old);
 		if (r < 0)
 			return r;
-		ctx->policy->flags |= flag_names[k].flag;
+		ctx->policy->flags |= flag;
 	}
 	return 0;
 }

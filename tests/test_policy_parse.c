@@ -438,6 +438,11 @@ START_TEST(test_error_wrong_types)
 	assert_error("[1]", "t.json:1:1: expected an object, found an array");
 	assert_error("{\"defaultAction\": 5}",
 	             "t.json:1:19: defaultAction: expected a string, found an integer");
+	/* A literal too big for jansson is still called an integer. */
+	assert_error("{\"defaultAction\": 18446744073709551615}",
+	             "t.json:1:19: defaultAction: expected a string, found an integer");
+	assert_error("{\"defaultAction\": 1.5}",
+	             "t.json:1:19: defaultAction: expected a string, found a real number");
 	assert_error("{\"defaultAction\": null}",
 	             "t.json:1:19: defaultAction: expected a string, found null");
 	assert_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": {}}",
