@@ -79,14 +79,6 @@ enum bench_ref_wait {
 void bench_run_reference(const struct bench_plan *plan, const struct bench_allowlist *list,
                          enum bench_ref_wait wait, bool sync_wake_up, struct bench_result *result);
 
-/* bouncer_runner.c: the worker under `bouncer run`. */
-struct bench_bouncer_run {
-	const char *bouncer;   /* path of the bouncer binary */
-	const char *policy;    /* -p */
-	const char *decisions; /* -o FILE, or NULL: a temporary file, read back and removed */
-	bool expect_records;   /* getppid is routed: one record per call is expected */
-};
-
 /* What the decisions file held, when it was read back. */
 struct bench_records {
 	long total;
@@ -96,6 +88,15 @@ struct bench_records {
 	char other_names[128]; /* "execve x1, ..." (first few) */
 	bool seq_contiguous;   /* seq is 1..total and run is the same on every record */
 	bool unparsable;       /* a line was not a JSON object */
+};
+
+/* bouncer_runner.c: the worker under `bouncer run`. */
+struct bench_bouncer_run {
+	const char *bouncer;   /* path of the bouncer binary */
+	const char *policy;    /* -p */
+	const char *decisions; /* -o FILE, or NULL: a temporary file, read back and removed */
+	bool expect_records;   /* getppid is routed: one record per call is expected */
+	struct bench_records *records; /* if not NULL, receives the counts (decisions == NULL) */
 };
 
 /* records.c: reads a decisions file (JSON Lines) back. Returns 0 or -errno. */

@@ -119,6 +119,9 @@ static void describe_records(const char *path, const struct bench_plan *plan,
 	char getppid[160];
 	int rc = bench_records_count(path, &rec);
 
+	if (rc == 0 && run->records)
+		*run->records = rec;
+
 	if (rc < 0) {
 		snprintf(result->note, sizeof(result->note), "could not read %.200s back: %s", path,
 		         strerror(-rc));
