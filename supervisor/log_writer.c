@@ -110,8 +110,13 @@ static void start_write(struct log_writer *w)
 
 	if (w->writing != NULL)
 		return;
-	if (w->queue == NULL && w->active != NULL && w->active->used > 0) {
-		/* Nothing queued: hand over the active buffer and fill a fresh one. */
+	/*
+	 * Nothing queued: hand over the active buffer only when it is due (big enough, its timer
+	 * fired, or closing); otherwise a fast device would get one write, one thread-pool round
+	 * trip and one loop wake-up per record.
+	 */
+	if (w->queue == NULL && w->active != NULL && w->active->used > 0 &&
+	    (w->active->used >= LOG_FLUSH_BYTES || !w->timer_armed || w->closing)) {
 		enqueue(w, w->active);
 		w->active = NULL;
 	}
