@@ -241,49 +241,37 @@ static bool compile_rule_same_index_or(const struct policy_rule *rule)
 	return false;
 }
 
-/* Adds the arches of the filter: native first (seccomp_init's), then the policy's. */
+static void compile_add_arch(struct compiled_policy *compiled, uint32_t token)
+{
+	struct compiled_arch *arch;
+	size_t i;
+
+	for (i = 0; i < compiled->n_arches; i++)
+		if (compiled->arches[i].token == token)
+			return;
+	arch = &compiled->arches[compiled->n_arches++];
+	arch->token = token;
+	arch->audit_arch = token == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : token;
+	arch->x32 = token == SCMP_ARCH_X32;
+	arch->args_32bit = compile_arch_args_32bit(token);
+}
+
+/* The arches of the filter: native first (seccomp_init's), then the policy's and their subs. */
 static int compile_collect_arches(struct compiled_policy *compiled)
 {
 	const struct policy *policy = compiled->policy;
 	size_t i, j, max = 1;
-	uint32_t token;
 
 	for (i = 0; i < policy->n_arches; i++)
 		max += 1 + policy->arches[i].n_sub;
 	compiled->arches = calloc(max, sizeof(*compiled->arches));
 	if (compiled->arches == NULL)
 		return -ENOMEM;
-	for (i = 0; i < max; i++) {
-		if (i == 0) {
-			token = seccomp_arch_native();
-		} else {
-			size_t k = i - 1, a;
-
-			/* Walk arches[] and their subArchitectures in order. */
-			for (a = 0; a < policy->n_arches; a++) {
-				if (k == 0) {
-					token = policy->arches[a].token;
-					break;
-				}
-				k--;
-				if (k < policy->arches[a].n_sub) {
-					token = policy->arches[a].sub[k];
-					break;
-				}
-				k -= policy->arches[a].n_sub;
-			}
-		}
-		for (j = 0; j < compiled->n_arches; j++)
-			if (compiled->arches[j].token == token)
-				break;
-		if (j < compiled->n_arches)
-			continue;
-		compiled->arches[compiled->n_arches].token = token;
-		compiled->arches[compiled->n_arches].audit_arch =
-		        token == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : token;
-		compiled->arches[compiled->n_arches].x32 = token == SCMP_ARCH_X32;
-		compiled->arches[compiled->n_arches].args_32bit = compile_arch_args_32bit(token);
-		compiled->n_arches++;
+	compile_add_arch(compiled, seccomp_arch_native());
+	for (i = 0; i < policy->n_arches; i++) {
+		compile_add_arch(compiled, policy->arches[i].token);
+		for (j = 0; j < policy->arches[i].n_sub; j++)
+			compile_add_arch(compiled, policy->arches[i].sub[j]);
 	}
 	return 0;
 }
