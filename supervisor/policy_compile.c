@@ -112,7 +112,8 @@ static int compile_resolve(uint32_t token, const char *name)
  * Whether libseccomp also filters name on arch through a multiplexer (x86 and s390 socketcall
  * and ipc): it then returns -100 - call (socketcall) or -200 - call (ipc), and the generated
  * program matches the multiplexer with arg0 == call, ignoring the rule's other conditions
- * (the real arguments are in memory). Sets the multiplexer's number and the call number.
+ * (the real arguments are in memory; measured with libseccomp 2.5.4 on x86). Sets the multiplexer's
+ * number and the call number.
  */
 static bool compile_multiplexed(uint32_t token, const char *name, int *mux_nr, uint32_t *call,
                                 const char **mux_name)
@@ -354,17 +355,13 @@ static bool compile_rules_clash(const struct compiled_policy *compiled, const st
 	return false;
 }
 
-static bool compile_rules_share_name(const struct policy_rule *a, const struct policy_rule *b,
-                                     const char **shared)
+static bool compile_rule_names(const struct policy_rule *rule, const char *name)
 {
-	size_t i, j;
+	size_t n;
 
-	for (i = 0; i < a->n_names; i++)
-		for (j = 0; j < b->n_names; j++)
-			if (strcmp(a->names[i], b->names[j]) == 0) {
-				*shared = a->names[i];
-				return true;
-			}
+	for (n = 0; n < rule->n_names; n++)
+		if (strcmp(rule->names[n], name) == 0)
+			return true;
 	return false;
 }
 
@@ -373,7 +370,6 @@ static int compile_rule_error(const struct compiled_policy *compiled, size_t r, 
 {
 	const struct policy *policy = compiled->policy;
 	const struct policy_rule *rule = &policy->rules[r];
-	const char *shared;
 	char where[256];
 	size_t j;
 
@@ -381,8 +377,7 @@ static int compile_rule_error(const struct compiled_policy *compiled, size_t r, 
 	if (rc == -EEXIST) {
 		for (j = 0; j < r; j++) {
 			if (compiled->rules[j].state != COMPILED_RULE_ADDED ||
-			    !compile_rules_share_name(&policy->rules[j], rule, &shared) ||
-			    strcmp(shared, name) != 0 ||
+			    !compile_rule_names(&policy->rules[j], name) ||
 			    !compile_rules_clash(compiled, &policy->rules[j], rule))
 				continue;
 			return bouncer_error_set(
@@ -438,28 +433,41 @@ static int compile_add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
 }
 
 static scmp_filter_ctx compile_new_ctx(const struct compiled_policy *compiled,
-                                       uint32_t default_action, int *rc)
+                                       uint32_t default_action, const char *which,
+                                       bouncer_error_t *err)
 {
+	const char *source = compile_source(compiled->policy);
 	scmp_filter_ctx ctx;
 	size_t a;
+	int rc;
 
 	ctx = seccomp_init(default_action);
 	if (ctx == NULL) {
-		*rc = -EINVAL;
+		bouncer_error_set(err, -EINVAL,
+		                  "%s: defaultAction: libseccomp refuses it in the %s program",
+		                  source, which);
 		return NULL;
 	}
 	/* A binary tree over syscall numbers: long profiles cost O(log n) per syscall. */
-	*rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (*rc == 0)
-		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 0);
-	if (*rc == 0)
-		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, compiled->bad_arch_action);
-	for (a = 0; *rc == 0 && a < compiled->n_arches; a++) {
-		*rc = seccomp_arch_add(ctx, compiled->arches[a].token);
-		if (*rc == -EEXIST)
-			*rc = 0;
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 0);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, compiled->bad_arch_action);
+	if (rc < 0) {
+		bouncer_error_set(err, rc, "%s: libseccomp: setting filter attributes: %s", source,
+		                  strerror(-rc));
+		seccomp_release(ctx);
+		return NULL;
 	}
-	if (*rc < 0) {
+	for (a = 0; a < compiled->n_arches; a++) {
+		const char *name = policy_compile_arch_name(compiled->arches[a].token);
+
+		rc = seccomp_arch_add(ctx, compiled->arches[a].token);
+		if (rc == 0 || rc == -EEXIST)
+			continue;
+		bouncer_error_set(err, rc, "%s: architecture %s: libseccomp refuses it: %s", source,
+		                  name != NULL ? name : "?", strerror(-rc));
 		seccomp_release(ctx);
 		return NULL;
 	}
@@ -652,16 +660,10 @@ static int compile_build_programs(struct compiled_policy *compiled, unsigned exe
 	size_t r, n;
 	int rc, nr;
 
-	shadow = compile_new_ctx(compiled, compiled->shadow_default, &rc);
-	if (shadow == NULL) {
-		rc = bouncer_error_set(err, rc, "%s: defaultAction: libseccomp refused it: %s",
-		                       compile_source(policy), strerror(-rc));
-		goto out;
-	}
-	kernel = compile_new_ctx(compiled, compiled->kernel_default, &rc);
-	if (kernel == NULL) {
-		rc = bouncer_error_set(err, rc, "%s: kernel program: libseccomp refused it: %s",
-		                       compile_source(policy), strerror(-rc));
+	shadow = compile_new_ctx(compiled, compiled->shadow_default, "shadow", err);
+	kernel = compile_new_ctx(compiled, compiled->kernel_default, "kernel", err);
+	if (shadow == NULL || kernel == NULL) {
+		rc = err != NULL && err->code < 0 ? err->code : -EINVAL;
 		goto out;
 	}
 	for (r = 0; r < policy->n_rules; r++) {
