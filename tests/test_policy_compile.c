@@ -193,6 +193,22 @@ START_TEST(test_default_action)
 }
 END_TEST
 
+/* SCMP_ACT_NOTIFY as defaultAction (runc refuses it; libseccomp and bouncer accept it). */
+START_TEST(test_notify_default)
+{
+	struct policy *p = pb_new(POLICY_ACT_NOTIFY, -1);
+	struct compiled_policy *c;
+
+	pb_rule(p, POLICY_ACT_ALLOW, -1, "read");
+	c = compile_ok(p, &enforce);
+	ASSERT_VERDICT(eval(c, X86_64, __NR_uname, 0, 0, 0), POLICY_ACT_NOTIFY, 0, -1);
+	ASSERT_VERDICT(eval(c, X86_64, __NR_read, 0, 0, 0), POLICY_ACT_ALLOW, 0, 0);
+	ck_assert_int_eq(policy_route_of(c, SCMP_ARCH_X86_64, __NR_uname), ROUTE_SUPERVISOR);
+	compiled_policy_free(c);
+	pb_free(p);
+}
+END_TEST
+
 /* libseccomp: when an unconditional and a conditional rule overlap, the unconditional wins. */
 START_TEST(test_unconditional_beats_conditional)
 {
@@ -739,6 +755,7 @@ static Suite *policy_compile_suite(void)
 	tcase_add_test(tc, test_all_operators);
 	tcase_add_test(tc, test_runc_same_index_or);
 	tcase_add_test(tc, test_default_action);
+	tcase_add_test(tc, test_notify_default);
 	tcase_add_test(tc, test_unconditional_beats_conditional);
 	tcase_add_test(tc, test_routes_enforce_fast_deny_audit);
 	tcase_add_test(tc, test_route_exec);
