@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * From a parsed policy to the kernel program, the shadow program and the candidate tables
- * (see policy_compile.h for the design).
+ * From a parsed policy to the kernel program and the shadow program (see policy_compile.h
+ * for the design): actions, routing, libseccomp, export. The candidate tables are built in
+ * policy_tables.c, the hot path is policy_evaluate.c.
  *
  * What runc does, and so what the shadow program does (runc 1.1 libcontainer/seccomp):
  *  - a rule whose action equals defaultAction is skipped (libseccomp refuses it with EACCES);
@@ -87,7 +88,7 @@ static bool compile_arch_args_32bit(uint32_t token)
  */
 #define COMPILE_MAX_DIRECT_NR 1024
 
-static int compile_resolve(uint32_t token, const char *name)
+int policy_compile_resolve(uint32_t token, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(token, name);
 	int direct;
@@ -111,9 +112,10 @@ static int compile_resolve(uint32_t token, const char *name)
  * Whether libseccomp also filters name on arch through a multiplexer (x86 and s390 socketcall
  * and ipc): it then returns -100 - call (socketcall) or -200 - call (ipc), and the generated
  * program matches the multiplexer with arg0 == call, ignoring the rule's other conditions
- * (the real arguments are in memory). Sets the multiplexer's number and the call number.
+ * (the real arguments are in memory; measured with libseccomp 2.5.4 on x86). Sets the multiplexer's
+ * number and the call number.
  */
-static bool compile_multiplexed(uint32_t token, const char *name, int *mux_nr, uint32_t *call,
+bool policy_compile_multiplexed(uint32_t token, const char *name, int *mux_nr, uint32_t *call,
                                 const char **mux_name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(token, name);
@@ -240,49 +242,37 @@ static bool compile_rule_same_index_or(const struct policy_rule *rule)
 	return false;
 }
 
-/* Adds the arches of the filter: native first (seccomp_init's), then the policy's. */
+static void compile_add_arch(struct compiled_policy *compiled, uint32_t token)
+{
+	struct compiled_arch *arch;
+	size_t i;
+
+	for (i = 0; i < compiled->n_arches; i++)
+		if (compiled->arches[i].token == token)
+			return;
+	arch = &compiled->arches[compiled->n_arches++];
+	arch->token = token;
+	arch->audit_arch = token == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : token;
+	arch->x32 = token == SCMP_ARCH_X32;
+	arch->args_32bit = compile_arch_args_32bit(token);
+}
+
+/* The arches of the filter: native first (seccomp_init's), then the policy's and their subs. */
 static int compile_collect_arches(struct compiled_policy *compiled)
 {
 	const struct policy *policy = compiled->policy;
 	size_t i, j, max = 1;
-	uint32_t token;
 
 	for (i = 0; i < policy->n_arches; i++)
 		max += 1 + policy->arches[i].n_sub;
 	compiled->arches = calloc(max, sizeof(*compiled->arches));
 	if (compiled->arches == NULL)
 		return -ENOMEM;
-	for (i = 0; i < max; i++) {
-		if (i == 0) {
-			token = seccomp_arch_native();
-		} else {
-			size_t k = i - 1, a;
-
-			/* Walk arches[] and their subArchitectures in order. */
-			for (a = 0; a < policy->n_arches; a++) {
-				if (k == 0) {
-					token = policy->arches[a].token;
-					break;
-				}
-				k--;
-				if (k < policy->arches[a].n_sub) {
-					token = policy->arches[a].sub[k];
-					break;
-				}
-				k -= policy->arches[a].n_sub;
-			}
-		}
-		for (j = 0; j < compiled->n_arches; j++)
-			if (compiled->arches[j].token == token)
-				break;
-		if (j < compiled->n_arches)
-			continue;
-		compiled->arches[compiled->n_arches].token = token;
-		compiled->arches[compiled->n_arches].audit_arch =
-		        token == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : token;
-		compiled->arches[compiled->n_arches].x32 = token == SCMP_ARCH_X32;
-		compiled->arches[compiled->n_arches].args_32bit = compile_arch_args_32bit(token);
-		compiled->n_arches++;
+	compile_add_arch(compiled, seccomp_arch_native());
+	for (i = 0; i < policy->n_arches; i++) {
+		compile_add_arch(compiled, policy->arches[i].token);
+		for (j = 0; j < policy->arches[i].n_sub; j++)
+			compile_add_arch(compiled, policy->arches[i].sub[j]);
 	}
 	return 0;
 }
@@ -305,7 +295,7 @@ static int compile_warn_unknown_names(struct compiled_policy *compiled,
 		for (a = 0; a < compiled->n_arches; a++) {
 			const char *arch_name = policy_compile_arch_name(compiled->arches[a].token);
 
-			if (compile_resolve(compiled->arches[a].token, rule->names[n]) != -1)
+			if (policy_compile_resolve(compiled->arches[a].token, rule->names[n]) != -1)
 				continue;
 			if (missing > 0)
 				strncat(arches, ", ", sizeof(arches) - strlen(arches) - 1);
@@ -365,17 +355,13 @@ static bool compile_rules_clash(const struct compiled_policy *compiled, const st
 	return false;
 }
 
-static bool compile_rules_share_name(const struct policy_rule *a, const struct policy_rule *b,
-                                     const char **shared)
+static bool compile_rule_names(const struct policy_rule *rule, const char *name)
 {
-	size_t i, j;
+	size_t n;
 
-	for (i = 0; i < a->n_names; i++)
-		for (j = 0; j < b->n_names; j++)
-			if (strcmp(a->names[i], b->names[j]) == 0) {
-				*shared = a->names[i];
-				return true;
-			}
+	for (n = 0; n < rule->n_names; n++)
+		if (strcmp(rule->names[n], name) == 0)
+			return true;
 	return false;
 }
 
@@ -384,7 +370,6 @@ static int compile_rule_error(const struct compiled_policy *compiled, size_t r, 
 {
 	const struct policy *policy = compiled->policy;
 	const struct policy_rule *rule = &policy->rules[r];
-	const char *shared;
 	char where[256];
 	size_t j;
 
@@ -392,8 +377,7 @@ static int compile_rule_error(const struct compiled_policy *compiled, size_t r, 
 	if (rc == -EEXIST) {
 		for (j = 0; j < r; j++) {
 			if (compiled->rules[j].state != COMPILED_RULE_ADDED ||
-			    !compile_rules_share_name(&policy->rules[j], rule, &shared) ||
-			    strcmp(shared, name) != 0 ||
+			    !compile_rule_names(&policy->rules[j], name) ||
 			    !compile_rules_clash(compiled, &policy->rules[j], rule))
 				continue;
 			return bouncer_error_set(
@@ -449,28 +433,41 @@ static int compile_add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
 }
 
 static scmp_filter_ctx compile_new_ctx(const struct compiled_policy *compiled,
-                                       uint32_t default_action, int *rc)
+                                       uint32_t default_action, const char *which,
+                                       bouncer_error_t *err)
 {
+	const char *source = compile_source(compiled->policy);
 	scmp_filter_ctx ctx;
 	size_t a;
+	int rc;
 
 	ctx = seccomp_init(default_action);
 	if (ctx == NULL) {
-		*rc = -EINVAL;
+		bouncer_error_set(err, -EINVAL,
+		                  "%s: defaultAction: libseccomp refuses it in the %s program",
+		                  source, which);
 		return NULL;
 	}
 	/* A binary tree over syscall numbers: long profiles cost O(log n) per syscall. */
-	*rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if (*rc == 0)
-		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 0);
-	if (*rc == 0)
-		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, compiled->bad_arch_action);
-	for (a = 0; *rc == 0 && a < compiled->n_arches; a++) {
-		*rc = seccomp_arch_add(ctx, compiled->arches[a].token);
-		if (*rc == -EEXIST)
-			*rc = 0;
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 0);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, compiled->bad_arch_action);
+	if (rc < 0) {
+		bouncer_error_set(err, rc, "%s: libseccomp: setting filter attributes: %s", source,
+		                  strerror(-rc));
+		seccomp_release(ctx);
+		return NULL;
 	}
-	if (*rc < 0) {
+	for (a = 0; a < compiled->n_arches; a++) {
+		const char *name = policy_compile_arch_name(compiled->arches[a].token);
+
+		rc = seccomp_arch_add(ctx, compiled->arches[a].token);
+		if (rc == 0 || rc == -EEXIST)
+			continue;
+		bouncer_error_set(err, rc, "%s: architecture %s: libseccomp refuses it: %s", source,
+		                  name != NULL ? name : "?", strerror(-rc));
 		seccomp_release(ctx);
 		return NULL;
 	}
@@ -529,7 +526,7 @@ out:
 }
 
 /* The kernel action of rule r for its n-th name. */
-static uint32_t compile_name_kernel_action(const struct compiled_policy *compiled, size_t r,
+uint32_t policy_compile_name_kernel_action(const struct compiled_policy *compiled, size_t r,
                                            size_t n)
 {
 	return compiled->rules[r].routed[n] != COMPILED_ROUTED_NO
@@ -548,7 +545,7 @@ static bool compile_rule_routes_name(const struct compiled_policy *compiled, siz
 		return false;
 	for (m = 0; m < rule->n_names; m++)
 		if (strcmp(rule->names[m], name) == 0 &&
-		    compile_name_kernel_action(compiled, s, m) == SCMP_ACT_NOTIFY)
+		    policy_compile_name_kernel_action(compiled, s, m) == SCMP_ACT_NOTIFY)
 			return true;
 	return false;
 }
@@ -637,7 +634,8 @@ static int compile_route_exec_default(struct compiled_policy *compiled, unsigned
 				continue;
 			for (n = 0; n < policy->rules[r].n_names; n++)
 				if (strcmp(policy->rules[r].names[n], names[e]) == 0 &&
-				    compile_name_kernel_action(compiled, r, n) != SCMP_ACT_NOTIFY)
+				    policy_compile_name_kernel_action(compiled, r, n) !=
+				            SCMP_ACT_NOTIFY)
 					keeper = &policy->rules[r];
 		}
 		if (keeper == NULL) {
@@ -663,16 +661,10 @@ static int compile_build_programs(struct compiled_policy *compiled, unsigned exe
 	size_t r, n;
 	int rc, nr;
 
-	shadow = compile_new_ctx(compiled, compiled->shadow_default, &rc);
-	if (shadow == NULL) {
-		rc = bouncer_error_set(err, rc, "%s: defaultAction: libseccomp refused it: %s",
-		                       compile_source(policy), strerror(-rc));
-		goto out;
-	}
-	kernel = compile_new_ctx(compiled, compiled->kernel_default, &rc);
-	if (kernel == NULL) {
-		rc = bouncer_error_set(err, rc, "%s: kernel program: libseccomp refused it: %s",
-		                       compile_source(policy), strerror(-rc));
+	shadow = compile_new_ctx(compiled, compiled->shadow_default, "shadow", err);
+	kernel = compile_new_ctx(compiled, compiled->kernel_default, "kernel", err);
+	if (shadow == NULL || kernel == NULL) {
+		rc = err != NULL && err->code < 0 ? err->code : -EINVAL;
 		goto out;
 	}
 	for (r = 0; r < policy->n_rules; r++) {
@@ -682,7 +674,7 @@ static int compile_build_programs(struct compiled_policy *compiled, unsigned exe
 		if (cr->state != COMPILED_RULE_ADDED)
 			continue;
 		for (n = 0; n < rule->n_names; n++) {
-			uint32_t kernel_action = compile_name_kernel_action(compiled, r, n);
+			uint32_t kernel_action = policy_compile_name_kernel_action(compiled, r, n);
 
 			nr = seccomp_syscall_resolve_name(rule->names[n]);
 			if (nr == __NR_SCMP_ERROR)
@@ -729,305 +721,6 @@ out:
 	seccomp_release(shadow);
 	seccomp_release(kernel);
 	return rc;
-}
-
-/* (nr, rule) pairs of one arch, sorted into the candidate table. */
-struct compile_pair {
-	uint32_t nr;
-	size_t rule; /* index in policy->rules, SIZE_MAX for a routed exec without rules */
-	size_t name_index;
-	uint32_t mux_call; /* nonzero: reached through a multiplexer with arg0 == mux_call */
-	const char *name;
-};
-
-static int compile_pair_cmp(const void *a, const void *b)
-{
-	const struct compile_pair *x = a, *y = b;
-
-	if (x->nr != y->nr)
-		return x->nr < y->nr ? -1 : 1;
-	if (x->rule != y->rule)
-		return x->rule < y->rule ? -1 : 1;
-	if (x->mux_call != y->mux_call)
-		return x->mux_call < y->mux_call ? -1 : 1;
-	return 0;
-}
-
-static int compile_push_candidate(struct compiled_policy *compiled, size_t *cap, size_t r, size_t n,
-                                  uint32_t mux_call)
-{
-	struct compiled_candidate *c;
-
-	if (compiled->n_candidates == *cap) {
-		size_t grown = *cap ? *cap * 2 : 64;
-		struct compiled_candidate *list =
-		        realloc(compiled->candidates, grown * sizeof(*list));
-
-		if (list == NULL)
-			return -ENOMEM;
-		compiled->candidates = list;
-		*cap = grown;
-	}
-	c = &compiled->candidates[compiled->n_candidates++];
-	c->rule = &compiled->policy->rules[r];
-	c->shadow_action = compiled->rules[r].shadow_action;
-	c->kernel_action = compile_name_kernel_action(compiled, r, n);
-	c->routed = (enum compiled_route_reason)compiled->rules[r].routed[n];
-	c->mux_call = mux_call;
-	return 0;
-}
-
-static int compile_pair_push(struct compile_pair **pairs, size_t *n, size_t *cap,
-                             const struct compile_pair *pair)
-{
-	if (*n == *cap) {
-		size_t grown_cap = *cap ? *cap * 2 : 64;
-		struct compile_pair *grown = realloc(*pairs, grown_cap * sizeof(*grown));
-
-		if (grown == NULL)
-			return -ENOMEM;
-		*pairs = grown;
-		*cap = grown_cap;
-	}
-	(*pairs)[(*n)++] = *pair;
-	return 0;
-}
-
-static int compile_candidate_table(struct compiled_policy *compiled, struct compiled_arch *arch,
-                                   size_t *cand_cap)
-{
-	static const char *const exec_names[] = {"execve", "execveat"};
-	const struct policy *policy = compiled->policy;
-	struct compile_pair *pairs = NULL;
-	size_t n_pairs = 0, cap = 0, r, n, i;
-	int nr, rc = 0;
-
-	for (r = 0; r <= policy->n_rules; r++) {
-		const char *const *names;
-		size_t count;
-
-		if (r < policy->n_rules) {
-			if (compiled->rules[r].state != COMPILED_RULE_ADDED)
-				continue;
-			names = (const char *const *)policy->rules[r].names;
-			count = policy->rules[r].n_names;
-		} else {
-			/* Routed execs get an entry even when no rule names them. */
-			if (!compiled->options.route_exec)
-				break;
-			names = exec_names;
-			count = 2;
-		}
-		for (n = 0; n < count; n++) {
-			struct compile_pair pair = {
-			        .rule = r < policy->n_rules ? r : SIZE_MAX,
-			        .name_index = n,
-			        .name = names[n],
-			};
-			const char *mux_name;
-			int mux_nr;
-
-			nr = compile_resolve(arch->token, names[n]);
-			if (nr >= 0) {
-				pair.nr = (uint32_t)nr & ~COMPILE_X32_SYSCALL_BIT;
-				rc = compile_pair_push(&pairs, &n_pairs, &cap, &pair);
-				if (rc < 0)
-					goto out;
-			}
-			if (compile_multiplexed(arch->token, names[n], &mux_nr, &pair.mux_call,
-			                        &mux_name)) {
-				pair.nr = (uint32_t)mux_nr;
-				pair.name = mux_name;
-				rc = compile_pair_push(&pairs, &n_pairs, &cap, &pair);
-				if (rc < 0)
-					goto out;
-			}
-		}
-	}
-	if (n_pairs > 0)
-		qsort(pairs, n_pairs, sizeof(*pairs), compile_pair_cmp);
-	arch->syscalls = calloc(n_pairs ? n_pairs : 1, sizeof(*arch->syscalls));
-	if (arch->syscalls == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < n_pairs; i++) {
-		struct compiled_syscall *sc = NULL;
-
-		if (arch->n_syscalls > 0 && arch->syscalls[arch->n_syscalls - 1].nr == pairs[i].nr)
-			sc = &arch->syscalls[arch->n_syscalls - 1];
-		if (sc == NULL) {
-			sc = &arch->syscalls[arch->n_syscalls++];
-			sc->nr = pairs[i].nr;
-			sc->name = pairs[i].name;
-			sc->first = (uint32_t)compiled->n_candidates;
-			sc->count = 0;
-		}
-		if (pairs[i].rule == SIZE_MAX)
-			continue;
-		/* A rule may list the same syscall twice (or two aliases): one candidate. */
-		if (sc->count > 0 &&
-		    compiled->candidates[sc->first + sc->count - 1].rule ==
-		            &policy->rules[pairs[i].rule] &&
-		    compiled->candidates[sc->first + sc->count - 1].mux_call == pairs[i].mux_call)
-			continue;
-		rc = compile_push_candidate(compiled, cand_cap, pairs[i].rule, pairs[i].name_index,
-		                            pairs[i].mux_call);
-		if (rc < 0)
-			goto out;
-		sc->count++;
-	}
-out:
-	free(pairs);
-	return rc;
-}
-
-/* How the kernel program's answer for a call is classified for routes. */
-enum {
-	COMPILE_OUT_ALLOW = 1u << 0,
-	COMPILE_OUT_KERNEL = 1u << 1,
-	COMPILE_OUT_NOTIFY = 1u << 2,
-};
-
-static unsigned compile_outcome(uint32_t ret)
-{
-	switch (ret & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_ALLOW:
-		return COMPILE_OUT_ALLOW;
-	case SECCOMP_RET_USER_NOTIF:
-		return COMPILE_OUT_NOTIFY;
-	default:
-		return COMPILE_OUT_KERNEL;
-	}
-}
-
-static enum policy_route compile_route_of_outcomes(unsigned outcomes)
-{
-	if (outcomes & COMPILE_OUT_NOTIFY)
-		return outcomes == COMPILE_OUT_NOTIFY ? ROUTE_SUPERVISOR : ROUTE_MIXED;
-	if (outcomes == COMPILE_OUT_ALLOW)
-		return ROUTE_KERNEL_ALLOW;
-	return ROUTE_KERNEL;
-}
-
-#define COMPILE_SAMPLES_PER_ARG 32
-#define COMPILE_SAMPLES_MAX     20000
-
-static void compile_sample_add(uint64_t *list, size_t *n, bool *overflow, uint64_t value)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (list[i] == value)
-			return;
-	if (*n == COMPILE_SAMPLES_PER_ARG) {
-		*overflow = true;
-		return;
-	}
-	list[(*n)++] = value;
-}
-
-/*
- * The route of one syscall, found by running the kernel program itself (bpf_run) on every
- * combination of "interesting" argument values: each condition's value and its neighbours,
- * the masked datum with the other bits set and cleared, 0 and all-ones. Conditions compare one
- * argument with a constant, so these values reach every branch libseccomp generated for a
- * condition on a single argument; for combinations over several arguments the cross product
- * covers them too. When the cross product would be too large, the route is derived from the
- * rule lists instead (the kernel actions of the candidates, plus the default unless an
- * unconditional rule exists) — an over-approximation that may say MIXED, never less.
- */
-static enum policy_route compile_route(const struct compiled_policy *compiled,
-                                       const struct compiled_arch *arch,
-                                       const struct compiled_syscall *sc)
-{
-	uint64_t samples[6][COMPILE_SAMPLES_PER_ARG];
-	size_t n_samples[6], pos[6], total = 1, i, a, c;
-	struct seccomp_data data;
-	bool overflow = false, unconditional = false;
-	unsigned outcomes = 0;
-
-	for (a = 0; a < 6; a++) {
-		samples[a][0] = 0;
-		n_samples[a] = 1;
-	}
-	for (c = 0; c < sc->count; c++) {
-		const struct compiled_candidate *cand = &compiled->candidates[sc->first + c];
-		const struct policy_rule *rule = cand->rule;
-
-		if (cand->mux_call != 0) {
-			compile_sample_add(samples[0], &n_samples[0], &overflow, cand->mux_call);
-			continue;
-		}
-		for (i = 0; i < rule->n_args; i++) {
-			const struct policy_arg *arg = &rule->args[i];
-			uint64_t *list = samples[arg->index];
-			size_t *n = &n_samples[arg->index];
-			uint64_t v = arg->value, v2 = arg->value_two;
-
-			compile_sample_add(list, n, &overflow, UINT64_MAX);
-			compile_sample_add(list, n, &overflow, v);
-			compile_sample_add(list, n, &overflow, v - 1);
-			compile_sample_add(list, n, &overflow, v + 1);
-			compile_sample_add(list, n, &overflow, v ^ 0xffffffff00000000ull);
-			if (arg->op == SCMP_CMP_MASKED_EQ) {
-				compile_sample_add(list, n, &overflow, v2);
-				compile_sample_add(list, n, &overflow, v2 | ~v);
-				compile_sample_add(list, n, &overflow, v2 ^ (v & (0 - v)));
-				compile_sample_add(list, n, &overflow, (v2 ^ v) & v);
-			}
-		}
-	}
-	for (a = 0; a < 6; a++) {
-		total *= n_samples[a];
-		if (total > COMPILE_SAMPLES_MAX)
-			overflow = true;
-	}
-	if (!overflow) {
-		memset(&data, 0, sizeof(data));
-		data.arch = arch->audit_arch;
-		data.nr = (int)(sc->nr | (arch->x32 ? COMPILE_X32_SYSCALL_BIT : 0));
-		memset(pos, 0, sizeof(pos));
-		for (i = 0; i < total; i++) {
-			size_t rest = i;
-
-			for (a = 0; a < 6; a++) {
-				pos[a] = rest % n_samples[a];
-				rest /= n_samples[a];
-				data.args[a] = samples[a][pos[a]];
-			}
-			outcomes |= compile_outcome(bpf_run(&compiled->kernel, &data));
-		}
-		return compile_route_of_outcomes(outcomes);
-	}
-	for (c = 0; c < sc->count; c++) {
-		const struct policy_rule *rule = compiled->candidates[sc->first + c].rule;
-
-		outcomes |= compile_outcome(compiled->candidates[sc->first + c].kernel_action);
-		unconditional =
-		        unconditional ||
-		        (rule->n_args == 0 && compiled->candidates[sc->first + c].mux_call == 0);
-	}
-	if (!unconditional)
-		outcomes |= compile_outcome(compiled->kernel_default);
-	return compile_route_of_outcomes(outcomes);
-}
-
-static int compile_tables(struct compiled_policy *compiled)
-{
-	size_t cap = 0, a, s;
-	int rc;
-
-	for (a = 0; a < compiled->n_arches; a++) {
-		rc = compile_candidate_table(compiled, &compiled->arches[a], &cap);
-		if (rc < 0)
-			return rc;
-	}
-	for (a = 0; a < compiled->n_arches; a++)
-		for (s = 0; s < compiled->arches[a].n_syscalls; s++)
-			compiled->arches[a].syscalls[s].route = compile_route(
-			        compiled, &compiled->arches[a], &compiled->arches[a].syscalls[s]);
-	return 0;
 }
 
 int policy_compile(const struct policy *policy, const struct compile_options *options,
@@ -1112,7 +805,7 @@ int policy_compile(const struct policy *policy, const struct compile_options *op
 	rc = compile_build_programs(compiled, exec_extra, err);
 	if (rc < 0)
 		goto fail;
-	rc = compile_tables(compiled);
+	rc = policy_compile_tables(compiled);
 	if (rc < 0) {
 		bouncer_error_set(err, rc, "compiling the policy: out of memory");
 		goto fail;
@@ -1169,183 +862,4 @@ size_t compiled_policy_warnings(const struct compiled_policy *compiled, const ch
 {
 	*list = (const char *const *)compiled->warnings;
 	return compiled->n_warnings;
-}
-
-const struct compiled_arch *policy_compile_find_arch(const struct compiled_policy *compiled,
-                                                     uint32_t audit_arch, int nr)
-{
-	bool x32 = ((uint32_t)nr & COMPILE_X32_SYSCALL_BIT) != 0;
-	size_t i;
-
-	for (i = 0; i < compiled->n_arches; i++)
-		if (compiled->arches[i].audit_arch == audit_arch && compiled->arches[i].x32 == x32)
-			return &compiled->arches[i];
-	return NULL;
-}
-
-static const struct compiled_syscall *compile_find_syscall(const struct compiled_arch *arch,
-                                                           uint32_t nr)
-{
-	size_t lo = 0, hi = arch->n_syscalls;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (arch->syscalls[mid].nr == nr)
-			return &arch->syscalls[mid];
-		if (arch->syscalls[mid].nr < nr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static bool compile_arg_holds(const struct policy_arg *arg, const struct seccomp_data *data,
-                              bool args_32bit)
-{
-	uint64_t a = data->args[arg->index], v = arg->value, v2 = arg->value_two;
-
-	if (args_32bit) {
-		a &= 0xffffffffu;
-		v &= 0xffffffffu;
-		v2 &= 0xffffffffu;
-	}
-	switch (arg->op) {
-	case SCMP_CMP_NE:
-		return a != v;
-	case SCMP_CMP_LT:
-		return a < v;
-	case SCMP_CMP_LE:
-		return a <= v;
-	case SCMP_CMP_EQ:
-		return a == v;
-	case SCMP_CMP_GE:
-		return a >= v;
-	case SCMP_CMP_GT:
-		return a > v;
-	case SCMP_CMP_MASKED_EQ:
-		/* OCI/runc: "value" is the mask, "valueTwo" the datum (libseccomp's order). */
-		return (a & v) == v2;
-	default:
-		return false;
-	}
-}
-
-static bool compile_rule_holds(const struct compiled_policy *compiled,
-                               const struct policy_rule *rule, const struct seccomp_data *data,
-                               bool args_32bit)
-{
-	bool any = compiled->rules[rule - compiled->policy->rules].same_index_or;
-	size_t i;
-
-	for (i = 0; i < rule->n_args; i++) {
-		bool holds = compile_arg_holds(&rule->args[i], data, args_32bit);
-
-		if (any && holds)
-			return true;
-		if (!any && !holds)
-			return false;
-	}
-	return !any || rule->n_args == 0;
-}
-
-static void compile_verdict_of(uint32_t ret, struct policy_verdict *out)
-{
-	out->errno_value = 0;
-	switch (ret & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_KILL_PROCESS:
-		out->action = POLICY_ACT_KILL_PROCESS;
-		break;
-	case SECCOMP_RET_KILL_THREAD:
-		out->action = POLICY_ACT_KILL_THREAD;
-		break;
-	case SECCOMP_RET_TRAP:
-		out->action = POLICY_ACT_TRAP;
-		break;
-	case SECCOMP_RET_ERRNO:
-		out->action = POLICY_ACT_ERRNO;
-		out->errno_value = ret & SECCOMP_RET_DATA;
-		break;
-	case SECCOMP_RET_TRACE:
-		out->action = POLICY_ACT_TRACE;
-		out->errno_value = ret & SECCOMP_RET_DATA;
-		break;
-	case SECCOMP_RET_LOG:
-		out->action = POLICY_ACT_LOG;
-		break;
-	case SECCOMP_RET_ALLOW:
-		out->action = POLICY_ACT_ALLOW;
-		break;
-	case SECCOMP_RET_USER_NOTIF:
-		out->action = POLICY_ACT_NOTIFY;
-		break;
-	default:
-		/* The kernel treats unknown actions as KILL_PROCESS. */
-		out->action = POLICY_ACT_KILL_PROCESS;
-		break;
-	}
-}
-
-void policy_evaluate(const struct compiled_policy *compiled, const struct seccomp_data *data,
-                     struct policy_verdict *out)
-{
-	const struct compiled_arch *arch;
-	const struct compiled_syscall *sc = NULL;
-	uint32_t ret, i;
-
-	ret = bpf_run(&compiled->shadow, data);
-	compile_verdict_of(ret, out);
-	out->rule = NULL;
-	arch = policy_compile_find_arch(compiled, data->arch, data->nr);
-	if (arch != NULL)
-		sc = compile_find_syscall(arch, (uint32_t)data->nr & ~COMPILE_X32_SYSCALL_BIT);
-	if (sc == NULL)
-		return;
-	for (i = 0; i < sc->count; i++) {
-		const struct compiled_candidate *c = &compiled->candidates[sc->first + i];
-
-		bool holds = c->mux_call != 0 ? (uint32_t)data->args[0] == c->mux_call
-		                              : compile_rule_holds(compiled, c->rule, data,
-		                                                   arch->args_32bit);
-
-		if (c->shadow_action == ret && holds) {
-			out->rule = c->rule;
-			return;
-		}
-	}
-	if (ret == compiled->shadow_default)
-		return;
-	/*
-	 * The shadow gave an action no holding rule has: a case our condition check does not
-	 * model exactly (e.g. a syscall that libseccomp also filters through a multiplexer).
-	 * The action stays the shadow's; name the first rule of this syscall with that action.
-	 */
-	for (i = 0; i < sc->count; i++)
-		if (compiled->candidates[sc->first + i].shadow_action == ret) {
-			out->rule = compiled->candidates[sc->first + i].rule;
-			return;
-		}
-}
-
-enum policy_route policy_route_of(const struct compiled_policy *compiled, uint32_t arch, int nr)
-{
-	const struct compiled_syscall *sc;
-	struct seccomp_data data;
-	size_t i;
-
-	for (i = 0; i < compiled->n_arches; i++) {
-		if (compiled->arches[i].token != arch)
-			continue;
-		sc = compile_find_syscall(&compiled->arches[i],
-		                          (uint32_t)nr & ~COMPILE_X32_SYSCALL_BIT);
-		if (sc != NULL)
-			return sc->route;
-		break;
-	}
-	/* No rule names it: one run of the kernel program decides for every argument. */
-	memset(&data, 0, sizeof(data));
-	data.arch = arch == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : arch;
-	data.nr = arch == SCMP_ARCH_X32 ? (int)((uint32_t)nr | COMPILE_X32_SYSCALL_BIT) : nr;
-	return compile_route_of_outcomes(compile_outcome(bpf_run(&compiled->kernel, &data)));
 }

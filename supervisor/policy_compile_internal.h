@@ -91,6 +91,27 @@ struct compiled_policy {
 /* "SCMP_ARCH_X86_64" for SCMP_ARCH_X86_64; "SCMP_ARCH_0x..." is never needed: NULL if unknown. */
 const char *policy_compile_arch_name(uint32_t token);
 
+/*
+ * The number the kernel shows for name on arch (>= 0), -1 when libseccomp does not know it on
+ * that arch, -2 when the arch only has it through a multiplexer (policy_compile.c).
+ */
+int policy_compile_resolve(uint32_t token, const char *name);
+
+/* Whether libseccomp also filters name on arch through socketcall/ipc, and as which call. */
+bool policy_compile_multiplexed(uint32_t token, const char *name, int *mux_nr, uint32_t *call,
+                                const char **mux_name);
+
+/* The kernel action of rule r for its n-th name (an ALLOW may be routed per syscall). */
+uint32_t policy_compile_name_kernel_action(const struct compiled_policy *compiled, size_t r,
+                                           size_t n);
+
+/* Builds the candidate tables and routes of every arch (policy_tables.c). */
+int policy_compile_tables(struct compiled_policy *compiled);
+
+/* The table entry of syscall nr (without the x32 bit) of arch, or NULL (policy_evaluate.c). */
+const struct compiled_syscall *policy_compile_find_syscall(const struct compiled_arch *arch,
+                                                           uint32_t nr);
+
 /* Finds the table of the arch a notification came from (x32 told apart by its number bit). */
 const struct compiled_arch *policy_compile_find_arch(const struct compiled_policy *compiled,
                                                      uint32_t audit_arch, int nr);

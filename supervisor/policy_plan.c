@@ -185,7 +185,7 @@ static void plan_print_allowed(FILE *out, const struct plan_entry *entries, size
 
 	for (i = 0; i < n; i++)
 		count += entries[i].sc->route == ROUTE_KERNEL_ALLOW;
-	fprintf(out, "  allowed in the kernel (%zu):\n", count);
+	fprintf(out, "  allowed in the kernel by rules (%zu):\n", count);
 	for (i = 0; i < n; i++) {
 		size_t len;
 

@@ -6,7 +6,8 @@
  * routed (socket(AF_INET6) denied by a rule, getppid logged) or decided in the kernel
  * (socket(AF_INET) allowed, kcmp trapped). The parent receives notifications with raw ioctls,
  * checks policy_evaluate on each, answers like the supervisor would, and asserts both the
- * list of notifications and what the child saw (encoded in its exit status).
+ * list of notifications and what the child saw (encoded in its exit status). With route_exec
+ * the child finally execs /bin/true, which must reach the supervisor and then run.
  */
 #ifndef _GNU_SOURCE
 #endif
@@ -98,7 +99,7 @@ static int recv_fd(int sock)
 }
 
 /* Runs in the child: load, hand over the listener, make the calls, report. */
-static void child_main(int sock, const struct compiled_policy *c, bool audit, bool fast_deny)
+static void child_main(int sock, const struct compiled_policy *c, bool audit, bool exec)
 {
 	const struct sock_fprog *prog = compiled_policy_kernel_prog(c);
 	struct sigaction sa = {.sa_handler = child_sigsys};
@@ -135,7 +136,9 @@ static void child_main(int sock, const struct compiled_policy *c, bool audit, bo
 	rc = syscall(SYS_kcmp, getpid(), getpid(), KCMP_VM, 0, 0);
 	if (audit ? (child_got_sigsys || rc != 0) : !child_got_sigsys)
 		result |= CHILD_KCMP_WRONG;
-	(void)fast_deny;
+	/* route_exec: the exec reaches the supervisor, which lets it run (CONTINUE). */
+	if (exec && result == 0)
+		execl("/bin/true", "true", (char *)NULL);
 	_exit(result);
 }
 
@@ -174,6 +177,8 @@ static size_t supervise(int listener, pid_t child, const struct compiled_policy 
 		policy_evaluate(c, &req.data, &v);
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
+		if (req.data.nr == __NR_execve)
+			ck_assert_int_eq(v.action, POLICY_ACT_ALLOW);
 		if (audit || v.action == POLICY_ACT_ALLOW || v.action == POLICY_ACT_LOG)
 			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		else if (v.action == POLICY_ACT_ERRNO)
@@ -198,9 +203,11 @@ static size_t supervise(int listener, pid_t child, const struct compiled_policy 
 	}
 }
 
-static void run_live(bool audit, bool fast_deny, const int *expected_nrs, size_t n_expected)
+static void run_live(bool audit, bool fast_deny, bool exec, const int *expected_nrs,
+                     size_t n_expected)
 {
-	struct compile_options options = {.audit = audit, .fast_deny = fast_deny};
+	struct compile_options options = {
+	        .audit = audit, .fast_deny = fast_deny, .route_exec = exec};
 	struct policy *p = pb_new(POLICY_ACT_ALLOW, -1);
 	struct compiled_policy *c = NULL;
 	bouncer_error_t err = {0};
@@ -218,7 +225,7 @@ static void run_live(bool audit, bool fast_deny, const int *expected_nrs, size_t
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		close(sv[0]);
-		child_main(sv[1], c, audit, fast_deny);
+		child_main(sv[1], c, audit, exec);
 	}
 	close(sv[1]);
 	listener = recv_fd(sv[0]);
@@ -242,7 +249,7 @@ START_TEST(test_enforce_routes_denials_and_logs)
 {
 	const int expected[] = {__NR_socket, __NR_getppid};
 
-	run_live(false, false, expected, 2);
+	run_live(false, false, false, expected, 2);
 }
 END_TEST
 
@@ -250,7 +257,7 @@ START_TEST(test_fast_deny_keeps_errno_in_kernel)
 {
 	const int expected[] = {__NR_getppid};
 
-	run_live(false, true, expected, 1);
+	run_live(false, true, false, expected, 1);
 }
 END_TEST
 
@@ -258,7 +265,15 @@ START_TEST(test_audit_routes_trap)
 {
 	const int expected[] = {__NR_socket, __NR_getppid, __NR_kcmp};
 
-	run_live(true, false, expected, 3);
+	run_live(true, false, false, expected, 3);
+}
+END_TEST
+
+START_TEST(test_route_exec_reaches_supervisor)
+{
+	const int expected[] = {__NR_socket, __NR_getppid, __NR_execve};
+
+	run_live(false, false, true, expected, 3);
 }
 END_TEST
 
@@ -270,6 +285,7 @@ static Suite *filter_live_suite(void)
 	tcase_add_test(tc, test_enforce_routes_denials_and_logs);
 	tcase_add_test(tc, test_fast_deny_keeps_errno_in_kernel);
 	tcase_add_test(tc, test_audit_routes_trap);
+	tcase_add_test(tc, test_route_exec_reaches_supervisor);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -192,6 +192,22 @@ START_TEST(test_default_action)
 }
 END_TEST
 
+/* SCMP_ACT_NOTIFY as defaultAction (runc refuses it; libseccomp and bouncer accept it). */
+START_TEST(test_notify_default)
+{
+	struct policy *p = pb_new(POLICY_ACT_NOTIFY, -1);
+	struct compiled_policy *c;
+
+	pb_rule(p, POLICY_ACT_ALLOW, -1, "read");
+	c = compile_ok(p, &enforce);
+	ASSERT_VERDICT(eval(c, X86_64, __NR_uname, 0, 0, 0), POLICY_ACT_NOTIFY, 0, -1);
+	ASSERT_VERDICT(eval(c, X86_64, __NR_read, 0, 0, 0), POLICY_ACT_ALLOW, 0, 0);
+	ck_assert_int_eq(policy_route_of(c, SCMP_ARCH_X86_64, __NR_uname), ROUTE_SUPERVISOR);
+	compiled_policy_free(c);
+	pb_free(p);
+}
+END_TEST
+
 /* libseccomp: when an unconditional and a conditional rule overlap, the unconditional wins. */
 START_TEST(test_unconditional_beats_conditional)
 {
@@ -465,6 +481,28 @@ START_TEST(test_i386_socketcall)
 }
 END_TEST
 
+/* archMap: an arch's subArchitectures are in the filter too; others stay a bad arch. */
+START_TEST(test_sub_architectures)
+{
+	static uint32_t subs[] = {SCMP_ARCH_X86};
+	struct policy *p = pb_new(POLICY_ACT_ALLOW, -1);
+	struct compiled_policy *c;
+
+	pb_arch(p, SCMP_ARCH_X86_64);
+	p->arches[0].sub = subs;
+	p->arches[0].n_sub = 1;
+	pb_rule(p, POLICY_ACT_ERRNO, EACCES, "unshare");
+	c = compile_ok(p, &enforce);
+	ASSERT_VERDICT(eval(c, AUDIT_ARCH_I386, 310, 0, 0, 0), POLICY_ACT_ERRNO, EACCES, 0);
+	ASSERT_VERDICT(eval(c, X86_64, (int)(__NR_unshare | X32_BIT), 0, 0, 0),
+	               POLICY_ACT_KILL_THREAD, 0, -1);
+	compiled_policy_free(c);
+	p->arches[0].sub = NULL;
+	p->arches[0].n_sub = 0;
+	pb_free(p);
+}
+END_TEST
+
 START_TEST(test_conflict_names_both_rules)
 {
 	struct policy *p = pb_new(POLICY_ACT_ALLOW, -1);
@@ -507,10 +545,9 @@ START_TEST(test_plan_output)
 	ck_assert_ptr_nonnull(strstr(text, "ptrace               → kernel: trap (SIGSYS) "
 	                                   "(syscalls[1]): TRAP stays in the kernel: a SIGSYS with "
 	                                   "its siginfo cannot be reproduced from outside\n"));
-	ck_assert_ptr_nonnull(strstr(text,
-	                             "socket               → depends on arguments:\n"
-	                             "      deny EAFNOSUPPORT if arg0 == 0xa (syscalls[9]) → "
-	                             "supervisor\n      otherwise: allow → kernel\n"));
+	ck_assert_ptr_nonnull(strstr(text, "socket               → depends on arguments:\n"
+	                                   "      deny EAFNOSUPPORT if arg0 == 0xa (syscalls[9]) → "
+	                                   "supervisor\n      otherwise: allow → kernel\n"));
 	ck_assert_ptr_nonnull(strstr(text, "execve               → supervisor:"));
 	ck_assert_ptr_nonnull(strstr(text, "unknown syscall \"nosuchcall\""));
 	ck_assert_ptr_nonnull(strstr(text, "inactive rules (1):\n  syscalls[8] (getpid)"));
@@ -717,6 +754,7 @@ static Suite *policy_compile_suite(void)
 	tcase_add_test(tc, test_all_operators);
 	tcase_add_test(tc, test_runc_same_index_or);
 	tcase_add_test(tc, test_default_action);
+	tcase_add_test(tc, test_notify_default);
 	tcase_add_test(tc, test_unconditional_beats_conditional);
 	tcase_add_test(tc, test_routes_enforce_fast_deny_audit);
 	tcase_add_test(tc, test_route_exec);
@@ -724,6 +762,7 @@ static Suite *policy_compile_suite(void)
 	tcase_add_test(tc, test_unknown_names_warn);
 	tcase_add_test(tc, test_x32_and_i386);
 	tcase_add_test(tc, test_i386_socketcall);
+	tcase_add_test(tc, test_sub_architectures);
 	tcase_add_test(tc, test_conflict_names_both_rules);
 	tcase_add_test(tc, test_plan_output);
 	tcase_add_test(tc, test_kernel_never_contradicts_shadow);
