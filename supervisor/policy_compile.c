@@ -18,8 +18,6 @@
  * runc also prepends an -ENOSYS stub for syscall numbers above the highest it knows; that
  * stub is not reproduced here.
  */
-#ifndef _GNU_SOURCE
-#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

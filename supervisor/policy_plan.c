@@ -6,8 +6,6 @@
  * warnings and the rules that do not take part. Output is sorted by syscall name so that two
  * runs, or two versions of a profile, can be compared with diff.
  */
-#ifndef _GNU_SOURCE
-#endif
 #include <stdlib.h>
 #include <string.h>
 

@@ -4,8 +4,6 @@
  * the SECCOMP_RET_* values the rules mean; hand-written programs exercise every instruction;
  * malformed programs are refused (SECCOMP_RET_KILL_PROCESS), like the kernel refuses them.
  */
-#ifndef _GNU_SOURCE
-#endif
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -9,8 +9,6 @@
  * list of notifications and what the child saw (encoded in its exit status). With route_exec
  * the child finally execs /bin/true, which must reach the supervisor and then run.
  */
-#ifndef _GNU_SOURCE
-#endif
 #include <check.h>
 #include <errno.h>
 #include <poll.h>

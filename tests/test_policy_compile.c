@@ -4,8 +4,6 @@
  * (action, errno, deciding rule) is the profile's, as libseccomp/runc would give it, and each
  * syscall is decided where the design says (kernel, supervisor, or depending on arguments).
  */
-#ifndef _GNU_SOURCE
-#endif
 #include <check.h>
 #include <errno.h>
 #include <sched.h>
