@@ -362,13 +362,22 @@ static int handoff_start(struct handoff *h)
 /* The install failed (nothing is filtered): make sure the helper is gone before returning. */
 static void handoff_abort(struct handoff *h)
 {
-	int expected = HANDOFF_WAITING;
+	int state = HANDOFF_WAITING;
 
-	if (!atomic_compare_exchange_strong_explicit(&h->state, &expected, HANDOFF_ABORTED,
-	                                             memory_order_acq_rel, memory_order_acquire))
-		return; /* ABANDONED: the helper has already left. */
-	while (atomic_load_explicit(&h->state, memory_order_acquire) != HANDOFF_RELEASED)
+	if (atomic_compare_exchange_strong_explicit(&h->state, &state, HANDOFF_ABORTED,
+	                                            memory_order_acq_rel, memory_order_acquire)) {
+		while (atomic_load_explicit(&h->state, memory_order_acquire) != HANDOFF_RELEASED)
+			nap(HANDOFF_NAP_MIN_NS);
+		return;
+	}
+	/*
+	 * ABANDONED: the helper has left. TAKEN: another thread put a listener of its own at the
+	 * predicted number, and the helper is handing that over; it still uses *h until DONE.
+	 */
+	while (state == HANDOFF_TAKEN) {
 		nap(HANDOFF_NAP_MIN_NS);
+		state = atomic_load_explicit(&h->state, memory_order_acquire);
+	}
 }
 
 int bouncer_sandbox_enter(const struct sock_fprog *prog, unsigned extra_flags, int supervisor_sock,
