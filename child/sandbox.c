@@ -7,12 +7,21 @@
  *
  *	caller				helper (created before the filter, not under it,
  *					all signals blocked, on another CPU if possible)
+ *	predict the listener's fd number
  *	create helper (detached)
  *	install filter
- *	store listener, WAITING→PUBLISHED	poll state with short sleeps
+ *	store listener, WAITING→PUBLISHED	poll state (and the predicted fd) with short sleeps
  *	spin (pause, no syscall)		PUBLISHED: sendmsg(SCM_RIGHTS), close(listener),
  *					store result, →DONE, exit
  *	DONE: return result
+ *
+ * A signal handler may run on the caller between the install and the publish, and a trapped
+ * syscall in it waits for a supervisor that can only get the listener once the caller has
+ * published: a deadlock. So the helper does not only wait to be told: the kernel installs the
+ * listener in the fd table before seccomp() returns, at the lowest free number, which the
+ * caller predicted. When the helper finds a listener there (SECCOMP_IOCTL_NOTIF_ID_VALID
+ * answers) it takes it, WAITING→TAKEN, and sends it; the caller's publish then fails and it
+ * just waits for DONE.
  *
  * Failure paths:
  *	install fails:   caller WAITING→ABORTED, waits (unfiltered, may sleep) for RELEASED.
@@ -26,6 +35,7 @@
 #include "oci_state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -35,6 +45,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -77,6 +88,7 @@ enum handoff_state {
 	HANDOFF_ABORTED,   /* caller: the install failed, no listener will come */
 	HANDOFF_RELEASED,  /* helper: acknowledged ABORTED, gone */
 	HANDOFF_ABANDONED, /* helper: waited too long, gone */
+	HANDOFF_TAKEN,     /* helper: found the listener at the predicted fd, sending it */
 };
 
 struct handoff {
@@ -84,8 +96,9 @@ struct handoff {
 	int sock;            /* the supervisor's socket (the caller keeps it) */
 	const char *message; /* OCI ContainerProcessState, formatted before the install */
 	size_t message_len;
-	int listener; /* set by the caller before PUBLISHED */
-	int result;   /* set by the helper before DONE: 0 or -errno */
+	int predicted; /* the fd number the listener will get, -1 if unknown */
+	int listener;  /* set by the caller before PUBLISHED */
+	int result;    /* set by the helper before DONE: 0 or -errno */
 };
 
 static long seccomp_set_mode_filter(unsigned long flags, const struct sock_fprog *prog)
@@ -208,6 +221,35 @@ static int handoff_send(int sock, int listener, const char *message, size_t len)
 	return 0;
 }
 
+/*
+ * Is fd a seccomp listener? Only a listener knows this ioctl; an unknown id is ENOENT. (Kernels
+ * before 5.7 only know the ioctl under its first, wrongly encoded number: there this says no
+ * and the caller's publish is the only way, as without a prediction.)
+ */
+static bool handoff_is_listener(int fd)
+{
+	__u64 id = 0;
+
+	if (fd < 0)
+		return false;
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0 || errno == ENOENT;
+}
+
+/* Sends the listener, closes it here, reports: the helper's last act. */
+static void handoff_finish(struct handoff *h, int listener)
+{
+	int result = handoff_send(h->sock, listener, h->message, h->message_len);
+
+	/*
+	 * Close the listener even if the send failed: with no listener left, the filter fails
+	 * trapped syscalls with ENOSYS instead of blocking them, so the caller can still give up
+	 * and exit.
+	 */
+	close(listener);
+	h->result = result;
+	atomic_store_explicit(&h->state, HANDOFF_DONE, memory_order_release);
+}
+
 static void *handoff_helper(void *arg)
 {
 	struct handoff *h = arg;
@@ -223,21 +265,22 @@ static void *handoff_helper(void *arg)
 		int state = atomic_load_explicit(&h->state, memory_order_acquire);
 
 		if (state == HANDOFF_PUBLISHED) {
-			int result = handoff_send(h->sock, h->listener, h->message, h->message_len);
-
-			/*
-			 * Close the listener even if the send failed: with no listener left, the
-			 * filter fails trapped syscalls with ENOSYS instead of blocking them, so
-			 * the caller can still give up and exit.
-			 */
-			close(h->listener);
-			h->result = result;
-			atomic_store_explicit(&h->state, HANDOFF_DONE, memory_order_release);
+			handoff_finish(h, h->listener);
 			return NULL;
 		}
 		if (state == HANDOFF_ABORTED) {
 			atomic_store_explicit(&h->state, HANDOFF_RELEASED, memory_order_release);
 			return NULL;
+		}
+		if (state == HANDOFF_WAITING && handoff_is_listener(h->predicted)) {
+			/* On failure the caller has just published or aborted: handle that. */
+			if (atomic_compare_exchange_strong_explicit(
+			            &h->state, &state, HANDOFF_TAKEN, memory_order_acq_rel,
+			            memory_order_acquire)) {
+				handoff_finish(h, h->predicted);
+				return NULL;
+			}
+			continue;
 		}
 		if (waited_ns >= HANDOFF_WAIT_NS) {
 			/* On failure the caller has just published or aborted: handle that. */
@@ -318,20 +361,29 @@ static int handoff_start(struct handoff *h)
 /* The install failed (nothing is filtered): make sure the helper is gone before returning. */
 static void handoff_abort(struct handoff *h)
 {
-	int expected = HANDOFF_WAITING;
+	int state = HANDOFF_WAITING;
 
-	if (!atomic_compare_exchange_strong_explicit(&h->state, &expected, HANDOFF_ABORTED,
-	                                             memory_order_acq_rel, memory_order_acquire))
-		return; /* ABANDONED: the helper has already left. */
-	while (atomic_load_explicit(&h->state, memory_order_acquire) != HANDOFF_RELEASED)
+	if (atomic_compare_exchange_strong_explicit(&h->state, &state, HANDOFF_ABORTED,
+	                                            memory_order_acq_rel, memory_order_acquire)) {
+		while (atomic_load_explicit(&h->state, memory_order_acquire) != HANDOFF_RELEASED)
+			nap(HANDOFF_NAP_MIN_NS);
+		return;
+	}
+	/*
+	 * ABANDONED: the helper has left. TAKEN: another thread put a listener of its own at the
+	 * predicted number, and the helper is handing that over; it still uses *h until DONE.
+	 */
+	while (state == HANDOFF_TAKEN) {
 		nap(HANDOFF_NAP_MIN_NS);
+		state = atomic_load_explicit(&h->state, memory_order_acquire);
+	}
 }
 
 int bouncer_sandbox_enter(const struct sock_fprog *prog, unsigned extra_flags, int supervisor_sock,
                           const char *metadata, struct bouncer_sandbox_report *report)
 {
 	struct bouncer_sandbox_report unused;
-	struct handoff h = {.sock = supervisor_sock, .listener = -1};
+	struct handoff h = {.sock = supervisor_sock, .predicted = -1, .listener = -1};
 	int expected = HANDOFF_WAITING;
 	char *message;
 	int len, listener, rc;
@@ -349,6 +401,13 @@ int bouncer_sandbox_enter(const struct sock_fprog *prog, unsigned extra_flags, i
 		return len;
 	h.message = message;
 	h.message_len = (size_t)len;
+	/*
+	 * The lowest free fd number: where the kernel will put the listener, unless another
+	 * thread takes that number first (then only the caller's publish finds the listener).
+	 */
+	h.predicted = fcntl(supervisor_sock, F_DUPFD_CLOEXEC, 0);
+	if (h.predicted >= 0)
+		close(h.predicted);
 	atomic_init(&h.state, HANDOFF_WAITING);
 	rc = handoff_start(&h);
 	if (rc < 0) {
@@ -372,7 +431,8 @@ int bouncer_sandbox_enter(const struct sock_fprog *prog, unsigned extra_flags, i
 	 */
 	h.listener = listener;
 	if (!atomic_compare_exchange_strong_explicit(&h.state, &expected, HANDOFF_PUBLISHED,
-	                                             memory_order_acq_rel, memory_order_acquire)) {
+	                                             memory_order_acq_rel, memory_order_acquire) &&
+	    expected == HANDOFF_ABANDONED) {
 		/*
 		 * ABANDONED: the helper is gone and this thread cannot send or even close the
 		 * listener safely. The caller must give up (report->installed is set). The message
@@ -380,6 +440,7 @@ int bouncer_sandbox_enter(const struct sock_fprog *prog, unsigned extra_flags, i
 		 */
 		return -ETIMEDOUT;
 	}
+	/* PUBLISHED, or TAKEN by the helper while a signal handler held this thread up. */
 	while (atomic_load_explicit(&h.state, memory_order_acquire) != HANDOFF_DONE)
 		cpu_relax();
 

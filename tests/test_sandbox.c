@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -283,6 +284,66 @@ START_TEST(enter_hands_off_listener_when_every_syscall_is_trapped)
 	close(listener);
 	close(sv[0]);
 	close(out[0]);
+}
+END_TEST
+
+/* --- signals during the hand-off --------------------------------------------------------- */
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	/* A syscall from a handler that may interrupt the spin: trapped, it waits its turn. */
+	if (syscall(SYS_getppid) > 0)
+		alarms++;
+}
+
+static int signalled_child(int sock)
+{
+	struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = SA_RESTART};
+	struct itimerval every_100us = {{0, 100}, {0, 100}}, off = {{0, 0}, {0, 0}};
+	struct bouncer_sandbox_report report;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &every_100us, NULL) < 0)
+		return 1;
+	if (bouncer_sandbox_enter(&trap_all, 0, sock, "", &report) < 0)
+		return 2;
+	if (setitimer(ITIMER_REAL, &off, NULL) < 0)
+		return 3;
+	return report.installed ? 0 : 4;
+}
+
+START_TEST(enter_survives_signals_during_the_hand_off)
+{
+	/* Several rounds: where exactly the signals land differs from one to the next. */
+	for (int round = 0; round < 20; round++) {
+		struct mini_supervisor_seen seen;
+		int sv[2], listener, rc, status;
+		char *message;
+		pid_t child;
+
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+		child = fork_checked();
+		if (child == 0) {
+			close(sv[0]);
+			_exit(signalled_child(sv[1]));
+		}
+		close(sv[1]);
+		listener = mini_supervisor_receive(sv[0], &message);
+		if (listener < 0)
+			reap(child, true);
+		ck_assert_msg(listener >= 0, "round %d: receiving the listener: %s", round,
+		              strerror(-listener));
+		rc = mini_supervisor_continue_all(listener, &seen);
+		status = reap(child, rc < 0);
+		ck_assert_msg(rc == 0, "answering notifications: %s", strerror(-rc));
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		              "round %d: status 0x%x", round, status);
+		free(message);
+		close(listener);
+		close(sv[0]);
+	}
 }
 END_TEST
 
@@ -608,6 +669,7 @@ static Suite *sandbox_suite(void)
 
 	tcase_add_test(tc, enter_hands_off_listener_when_every_syscall_is_trapped);
 	tcase_add_test(tc, enter_sends_a_message_larger_than_the_socket_buffer);
+	tcase_add_test(tc, enter_survives_signals_during_the_hand_off);
 	tcase_add_test(tc, install_reports_wait_killable_recv);
 	tcase_add_test(tc, enter_refuses_invalid_program);
 	tcase_add_test(tc, enter_refuses_tsync);

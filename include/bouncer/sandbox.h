@@ -31,7 +31,11 @@
  *  - PR_SET_NO_NEW_PRIVS is set on the calling thread, even if the install then fails.
  *  - Signals may arrive during the call. The helper blocks all signals, so a handler never runs
  *    unfiltered; handlers that run on the calling thread during the hand-off see their trapped
- *    syscalls wait for the supervisor. A handler must not leave the call with longjmp.
+ *    syscalls wait for the supervisor, which gets the listener meanwhile (the helper finds it
+ *    at the fd number predicted before the install). A handler must not leave the call with
+ *    longjmp. In a multi-threaded caller another thread may take the predicted number: then a
+ *    handler making a trapped syscall in the microseconds between the install and the
+ *    publish deadlocks; block signals around the call there.
  *  - The calling thread spins while the helper sends (microseconds). With SCHED_FIFO/RR on a
  *    single CPU the helper, which inherits the policy, might never run: do not do that.
  *  - fork: a process forked afterwards inherits the filter (the kernel's rule); its syscalls
