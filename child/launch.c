@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,6 +200,8 @@ int launch_main(int argc, char **argv)
 	size_t room;
 	int rc;
 
+	/* uv_spawn ran /proc/self/exe, so comm would read "exe" in the first records. */
+	prctl(PR_SET_NAME, "bouncer-launch", 0, 0, 0);
 	if (launch_parse(argc, argv, &args) < 0) {
 		close(LAUNCH_FD_PROG);
 		return LAUNCH_EXIT_FAILED;

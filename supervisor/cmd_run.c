@@ -163,6 +163,26 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
 	return 0;
 }
 
+/* Warnings can list many names; `bouncer policy check` shows them whole. */
+static void print_warning(const char *text)
+{
+	const size_t keep = 200;
+	size_t len = strlen(text);
+	const char *cut;
+
+	if (len <= keep + 40) {
+		fprintf(stderr, "bouncer: warning: %s\n", text);
+		return;
+	}
+	cut = text + keep;
+	while (cut > text && *cut != ',')
+		cut--;
+	if (cut == text)
+		cut = text + keep;
+	fprintf(stderr, "bouncer: warning: %.*s, ... (`bouncer policy check` lists all)\n",
+		(int)(cut - text), text);
+}
+
 static int load_policy(struct run *run, bouncer_error_t *err)
 {
 	struct policy_host host;
@@ -175,6 +195,8 @@ static int load_policy(struct run *run, bouncer_error_t *err)
 	size_t n;
 	int rc;
 
+	copts.quiet_partial_names = run->opt.policy_path == NULL;
+
 	policy_host_detect(&host);
 	if (run->opt.policy_path != NULL)
 		rc = policy_load_file(run->opt.policy_path, &host, &run->policy, err);
@@ -186,14 +208,14 @@ static int load_policy(struct run *run, bouncer_error_t *err)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < run->policy->n_warnings; i++)
-		fprintf(stderr, "bouncer: warning: %s\n", run->policy->warnings[i]);
+		print_warning(run->policy->warnings[i]);
 
 	rc = policy_compile(run->policy, &copts, &run->compiled, err);
 	if (rc < 0)
 		return rc;
 	n = compiled_policy_warnings(run->compiled, &warnings);
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "bouncer: warning: %s\n", warnings[i]);
+		print_warning(warnings[i]);
 	return 0;
 }
 

@@ -275,42 +275,82 @@ static int compile_collect_arches(struct compiled_policy *compiled)
 	return 0;
 }
 
+/* Appends name to arch a's list of names it lacks. Returns 0 or -ENOMEM. */
+static int compile_note_partial(struct compiled_policy *compiled, size_t a, const char *name)
+{
+	char *list = compiled->partial_unknown[a];
+	size_t old = list != NULL ? strlen(list) : 0;
+	char *grown = realloc(list, old + strlen(name) + 3);
+
+	if (grown == NULL)
+		return -ENOMEM;
+	snprintf(grown + old, strlen(name) + 3, "%s%s", old ? ", " : "", name);
+	compiled->partial_unknown[a] = grown;
+	compiled->n_partial_unknown[a]++;
+	return 0;
+}
+
 /*
- * One warning per unknown name of a rule, listing the arches that lack it. Names unknown on
- * every arch are ignored by libseccomp and runc alike.
+ * A name no listed arch knows is one warning of its own (most likely a typo; libseccomp and
+ * runc skip it). A name only some arches lack is collected per arch and said once per arch by
+ * compile_warn_partial_names().
  */
 static int compile_warn_unknown_names(struct compiled_policy *compiled,
                                       const struct policy_rule *rule)
 {
-	char where[256], arches[512];
+	char where[256];
 	size_t n, a, missing;
 	int rc;
 
+	if (compiled->partial_unknown == NULL) {
+		compiled->partial_unknown = calloc(compiled->n_arches, sizeof(char *));
+		compiled->n_partial_unknown = calloc(compiled->n_arches, sizeof(size_t));
+		if (compiled->partial_unknown == NULL || compiled->n_partial_unknown == NULL)
+			return -ENOMEM;
+	}
 	compile_rule_where(compiled->policy, rule, where, sizeof(where));
 	for (n = 0; n < rule->n_names; n++) {
-		arches[0] = '\0';
 		missing = 0;
-		for (a = 0; a < compiled->n_arches; a++) {
-			const char *arch_name = policy_compile_arch_name(compiled->arches[a].token);
-
-			if (policy_compile_resolve(compiled->arches[a].token, rule->names[n]) != -1)
-				continue;
-			if (missing > 0)
-				strncat(arches, ", ", sizeof(arches) - strlen(arches) - 1);
-			strncat(arches, arch_name != NULL ? arch_name : "?",
-			        sizeof(arches) - strlen(arches) - 1);
-			missing++;
-		}
+		for (a = 0; a < compiled->n_arches; a++)
+			if (policy_compile_resolve(compiled->arches[a].token, rule->names[n]) == -1)
+				missing++;
 		if (missing == 0)
 			continue;
-		if (missing == compiled->n_arches)
+		if (missing == compiled->n_arches) {
 			rc = compile_warn(compiled,
-			                  "%s: unknown syscall \"%s\" on every architecture (%s) "
-			                  "(skipped)",
-			                  where, rule->names[n], arches);
-		else
-			rc = compile_warn(compiled, "%s: unknown syscall \"%s\" on %s (skipped)",
-			                  where, rule->names[n], arches);
+			                  "%s: unknown syscall \"%s\" on every architecture of the "
+			                  "policy (skipped)",
+			                  where, rule->names[n]);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		for (a = 0; a < compiled->n_arches; a++) {
+			if (policy_compile_resolve(compiled->arches[a].token, rule->names[n]) != -1)
+				continue;
+			rc = compile_note_partial(compiled, a, rule->names[n]);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* One warning per arch for the names it lacks (see compile_warn_unknown_names). */
+static int compile_warn_partial_names(struct compiled_policy *compiled)
+{
+	if (compiled->options.quiet_partial_names)
+		return 0;
+	for (size_t a = 0; compiled->partial_unknown != NULL && a < compiled->n_arches; a++) {
+		const char *arch_name = policy_compile_arch_name(compiled->arches[a].token);
+		int rc;
+
+		if (compiled->n_partial_unknown[a] == 0)
+			continue;
+		rc = compile_warn(compiled, "%s: %zu name%s not known on %s, skipped there: %s",
+		                  compiled->policy->source, compiled->n_partial_unknown[a],
+		                  compiled->n_partial_unknown[a] == 1 ? " is" : "s are",
+		                  arch_name != NULL ? arch_name : "?", compiled->partial_unknown[a]);
 		if (rc < 0)
 			return rc;
 	}
@@ -793,6 +833,11 @@ int policy_compile(const struct policy *policy, const struct compile_options *op
 		                    ? COMPILED_RULE_SAME_AS_DEFAULT
 		                    : COMPILED_RULE_ADDED;
 	}
+	rc = compile_warn_partial_names(compiled);
+	if (rc < 0) {
+		bouncer_error_set(err, rc, "compiling the policy: out of memory");
+		goto fail;
+	}
 	compile_route_exec_rules(compiled);
 	compile_route_mixed_allows(compiled);
 	rc = compile_route_exec_default(compiled, &exec_extra);
@@ -833,6 +878,10 @@ void compiled_policy_free(struct compiled_policy *compiled)
 	for (i = 0; i < compiled->n_warnings; i++)
 		free(compiled->warnings[i]);
 	free(compiled->warnings);
+	for (i = 0; compiled->partial_unknown != NULL && i < compiled->n_arches; i++)
+		free(compiled->partial_unknown[i]);
+	free(compiled->partial_unknown);
+	free(compiled->n_partial_unknown);
 	free(compiled);
 }
 

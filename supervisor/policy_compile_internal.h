@@ -86,6 +86,13 @@ struct compiled_policy {
 	size_t n_candidates;
 	char **warnings;
 	size_t n_warnings;
+	/*
+	 * Per arch (parallel to arches): names some other listed arch knows but this one does
+	 * not, comma-separated, said in one warning per arch (multi-arch profiles such as
+	 * Docker's name 32-bit-only calls by design; one line each would bury real findings).
+	 */
+	char **partial_unknown;
+	size_t *n_partial_unknown;
 };
 
 /* "SCMP_ARCH_X86_64" for SCMP_ARCH_X86_64; "SCMP_ARCH_0x..." is never needed: NULL if unknown. */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <seccomp.h>
+
 #include "errno_name.h"
 
 void summary_init(struct summary *s)
@@ -145,7 +147,7 @@ void summary_print(const struct summary *s, const struct syscall_names *names, F
 			fprintf(out, "  %s", en ? en : "errno");
 		}
 		fprintf(out, "  by %s", why);
-		if (arch != NULL && strcmp(arch, "SCMP_ARCH_X86_64") != 0)
+		if (arch != NULL && e->arch != seccomp_arch_native())
 			fprintf(out, "  [%s]", arch);
 		fputc('\n', out);
 	}

@@ -389,10 +389,11 @@ START_TEST(test_unknown_names_warn)
 	c = compile_ok(p, &enforce);
 	n = compiled_policy_warnings(c, &warnings);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_str_eq(warnings[0],
-	                 "test.json: syscalls[0]: unknown syscall \"tuxcall\" on SCMP_ARCH_X86 "
-	                 "(skipped)");
-	ck_assert_ptr_nonnull(strstr(warnings[1], "unknown syscall \"nosuchcall\" on every"));
+	/* A name no arch knows is its own warning; names some arches lack are one per arch. */
+	ck_assert_str_eq(warnings[0], "test.json: syscalls[0]: unknown syscall \"nosuchcall\" on "
+	                              "every architecture of the policy (skipped)");
+	ck_assert_str_eq(warnings[1],
+	                 "test.json: 1 name is not known on SCMP_ARCH_X86, skipped there: tuxcall");
 	ASSERT_VERDICT(eval(c, X86_64, __NR_tuxcall, 0, 0, 0), POLICY_ACT_ERRNO, EPERM, 0);
 	ASSERT_VERDICT(eval(c, X86_64, __NR_unshare, 0, 0, 0), POLICY_ACT_ERRNO, EPERM, 0);
 	/* i386's direct socket syscall (359) is filtered and attributed. */
