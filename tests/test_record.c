@@ -525,6 +525,66 @@ START_TEST(test_too_small_buffer)
 }
 END_TEST
 
+/*
+ * The worst case the supervisor can hand over: comm of 15 bytes and an executable path of
+ * PATH_MAX - 1 bytes (readlink's limit), both needing \u00XX escapes, a policy file name of the
+ * same kind, and a rule comment longer than RECORD_COMMENT_MAX. It must fit in RECORD_MAX: the
+ * supervisor reserves exactly that much, and a record that does not fit is lost (a gap in seq).
+ */
+START_TEST(test_worst_case_fits_record_max)
+{
+	static char exe[PATH_MAX], policy[PATH_MAX], comment[3 * RECORD_COMMENT_MAX],
+	        buf[RECORD_MAX];
+	struct record r = sample();
+	json_error_t jerr;
+	const char *got;
+	json_t *root;
+	size_t len;
+
+	memset(exe, 0xff, sizeof(exe) - 1);
+	exe[0] = '/';
+	memset(policy, 0x01, sizeof(policy) - 1);
+	memset(comment, 0x80, sizeof(comment) - 1);
+	r.exe = exe;
+	r.policy = policy;
+	r.comm = "\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e";
+	r.rule_comment = comment;
+	r.rule_index = LONG_MAX;
+	r.audit = 1;
+	r.action = RECORD_ALLOW;
+	r.would = RECORD_WOULD_DENY;
+	r.would_errno = INT_MIN;
+	r.seq = INT64_MAX; /* jansson's integers are signed 64-bit */
+	r.pid = r.tid = INT_MIN;
+	r.nr = INT_MIN;
+	r.syscall = NULL;
+	for (int a = 0; a < 6; a++)
+		r.args[a] = UINT64_MAX;
+	len = record_format(buf, sizeof(buf), &r);
+	ck_assert_msg(len > 0, "worst-case record does not fit in RECORD_MAX (%d)", RECORD_MAX);
+	root = json_loadb(buf, len, 0, &jerr);
+	ck_assert_msg(root != NULL, "not JSON: %s at %d", jerr.text, jerr.position);
+	/* exe and policy whole (U+00FF and U+0001 are 2 and 1 UTF-8 bytes). */
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(root, "exe"))),
+	                  1 + 2 * (PATH_MAX - 2));
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(root, "policy"))), PATH_MAX - 1);
+	/* The comment cut at RECORD_COMMENT_MAX bytes (each U+0080, 2 UTF-8 bytes). */
+	got = json_string_value(json_object_get(json_object_get(root, "rule"), "comment"));
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(strlen(got), 2 * RECORD_COMMENT_MAX);
+	json_decref(root);
+
+	/* A comment of exactly RECORD_COMMENT_MAX bytes is not cut. */
+	comment[RECORD_COMMENT_MAX] = '\0';
+	comment[RECORD_COMMENT_MAX - 1] = 'z';
+	root = format_and_parse(&r, NULL, NULL);
+	got = json_string_value(json_object_get(json_object_get(root, "rule"), "comment"));
+	ck_assert_uint_eq(strlen(got), 2 * (RECORD_COMMENT_MAX - 1) + 1);
+	ck_assert_int_eq(got[strlen(got) - 1], 'z');
+	json_decref(root);
+}
+END_TEST
+
 /* json_put_string: appends at *pos, leaves *pos alone when full. */
 START_TEST(test_json_put_string)
 {
@@ -557,6 +617,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, test_errno_only_for_deny);
 	tcase_add_test(tc, test_would_only_in_audit);
 	tcase_add_test(tc, test_too_small_buffer);
+	tcase_add_test(tc, test_worst_case_fits_record_max);
 	tcase_add_test(tc, test_json_put_string);
 	suite_add_tcase(s, tc);
 	return s;
