@@ -374,6 +374,37 @@ START_TEST(test_arena_full)
 }
 END_TEST
 
+/*
+ * A caller that is not visible in our pid namespace has tid 0 in its notification. 0 also marks
+ * a free slot, so it must not be looked up in the table: the answer is "unknown" (exe "", as
+ * for any entry), and it neither takes nor disturbs a slot.
+ */
+START_TEST(test_invisible_caller)
+{
+	const struct procinfo *info;
+	bool read_proc = true;
+
+	fake_thread(5, 5, "five", "/bin/five");
+	ck_assert(lookup_expect(5, 5, "five", "/bin/five"));
+	for (int i = 0; i < 3; i++) {
+		info = procinfo_lookup(&cache, 0, &read_proc);
+		ck_assert_ptr_nonnull(info);
+		ck_assert_int_eq(info->tid, 0);
+		ck_assert_int_eq(info->pid, 0);
+		ck_assert_str_eq(info->comm, "");
+		ck_assert_ptr_nonnull(info->exe);
+		ck_assert_str_eq(info->exe, "");
+		ck_assert(!read_proc);
+	}
+	ck_assert_uint_eq(cache.used, 1);
+	ck_assert_uint_eq(cache.misses, 1);
+	ck_assert(!lookup_expect(5, 5, "five", "/bin/five"));
+	/* Forgetting "process 0" forgets nothing. */
+	procinfo_forget_process(&cache, 0, 0);
+	ck_assert(!lookup_expect(5, 5, "five", "/bin/five"));
+}
+END_TEST
+
 static Suite *procinfo_suite(void)
 {
 	Suite *s = suite_create("procinfo");
@@ -389,6 +420,7 @@ static Suite *procinfo_suite(void)
 	tcase_add_test(fake, test_forget_process);
 	tcase_add_test(fake, test_clears_when_full);
 	tcase_add_test(fake, test_arena_full);
+	tcase_add_test(fake, test_invisible_caller);
 	suite_add_tcase(s, fake);
 	return s;
 }
