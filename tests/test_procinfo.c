@@ -152,13 +152,13 @@ static void *worker_main(void *arg)
 
 START_TEST(test_thread_maps_to_process)
 {
-	struct worker w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false};
-	const struct procinfo *info;
+	/* Static: the worker must never see this go away, even if an assertion fails. */
+	static struct worker w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false};
+	struct procinfo seen, main_seen;
+	bool read_proc, main_read_proc;
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	pthread_t thread;
-	bool read_proc;
-	pid_t tid;
 
 	ck_assert_int_gt(n, 0);
 	exe[n] = '\0';
@@ -168,26 +168,27 @@ START_TEST(test_thread_maps_to_process)
 	pthread_mutex_lock(&w.lock);
 	while (w.tid == 0)
 		pthread_cond_wait(&w.cond, &w.lock);
-	tid = w.tid;
 	pthread_mutex_unlock(&w.lock);
 
-	info = procinfo_lookup(&cache, tid, &read_proc);
-	ck_assert(read_proc);
-	ck_assert_int_ne(tid, getpid());
-	ck_assert_int_eq(info->tid, tid);
-	ck_assert_int_eq(info->pid, getpid());
-	ck_assert_str_eq(info->comm, "pi-worker");
-	ck_assert_str_eq(info->exe, exe);
-
-	/* The main thread is another entry of the same process, sharing the interned exe. */
-	ck_assert_ptr_eq(procinfo_lookup(&cache, getpid(), &read_proc)->exe, info->exe);
-	ck_assert_uint_eq(cache.misses, 2);
-
+	/* Look both threads up while the worker is alive, then let it go before asserting. */
+	seen = *procinfo_lookup(&cache, w.tid, &read_proc);
+	main_seen = *procinfo_lookup(&cache, getpid(), &main_read_proc);
 	pthread_mutex_lock(&w.lock);
 	w.done = true;
 	pthread_cond_broadcast(&w.cond);
 	pthread_mutex_unlock(&w.lock);
 	pthread_join(thread, NULL);
+
+	ck_assert(read_proc && main_read_proc);
+	ck_assert_int_ne(w.tid, getpid());
+	ck_assert_int_eq(seen.tid, w.tid);
+	ck_assert_int_eq(seen.pid, getpid());
+	ck_assert_str_eq(seen.comm, "pi-worker");
+	ck_assert_str_eq(seen.exe, exe);
+	/* The main thread is another entry of the same process, sharing the interned exe. */
+	ck_assert_int_eq(main_seen.pid, getpid());
+	ck_assert_ptr_eq(main_seen.exe, seen.exe);
+	ck_assert_uint_eq(cache.misses, 2);
 }
 END_TEST
 
