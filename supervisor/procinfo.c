@@ -102,6 +102,15 @@ const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, 
 	ssize_t n;
 
 	*read_proc = false;
+	if (tid <= 0) {
+		/*
+		 * Not visible in our pid namespace. 0 marks a free slot, so the table cannot hold
+		 * this entry (find() would return a free, all-zero slot: exe NULL).
+		 */
+		static const struct procinfo unknown = {.exe = ""};
+
+		return &unknown;
+	}
 	if (info != NULL)
 		return info;
 
@@ -119,9 +128,6 @@ const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, 
 	cache->used++;
 	cache->misses++;
 	*read_proc = true;
-	if (tid <= 0)
-		return info; /* not visible in our pid namespace */
-
 	read_status(cache->proc_root, tid, info);
 	snprintf(path, sizeof(path), "%s/%d/exe", cache->proc_root, (int)tid);
 	n = readlink(path, exe, sizeof(exe));

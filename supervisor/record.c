@@ -66,19 +66,21 @@ static void put_hex(struct out *o, uint64_t v)
 	put(o, "\"", 1);
 }
 
-static void put_string(struct out *o, const char *s)
+/* Writes at most max bytes of s, as one JSON string. */
+static void put_string_max(struct out *o, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *end = (const unsigned char *)s + strnlen(s, max);
 
 	put(o, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; p < end; p++) {
 		const unsigned char *run = p;
 
-		while (*p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x7f)
+		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x7f)
 			p++;
 		if (p > run)
 			put(o, (const char *)run, (size_t)(p - run));
-		if (*p == '\0')
+		if (p == end)
 			break;
 		switch (*p) {
 		case '"':
@@ -106,6 +108,11 @@ static void put_string(struct out *o, const char *s)
 		}
 	}
 	put(o, "\"", 1);
+}
+
+static void put_string(struct out *o, const char *s)
+{
+	put_string_max(o, s, SIZE_MAX);
 }
 
 int json_put_string(char *buf, size_t size, size_t *pos, const char *s)
@@ -239,7 +246,7 @@ size_t record_format(char *buf, size_t size, const struct record *r)
 		put_i64(&o, r->rule_index);
 		if (r->rule_comment != NULL) {
 			puts_(&o, ",\"comment\":");
-			put_string(&o, r->rule_comment);
+			put_string_max(&o, r->rule_comment, RECORD_COMMENT_MAX);
 		}
 		puts_(&o, "}");
 	} else {

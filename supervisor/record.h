@@ -9,14 +9,26 @@
 #ifndef BOUNCER_RECORD_H
 #define BOUNCER_RECORD_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
 #define RECORD_SCHEMA_VERSION 1
-/* Upper bound of one formatted record (paths are at most PATH_MAX, escaped up to 6x). */
-#define RECORD_MAX 8192
+/*
+ * A rule comment is cut to this many bytes in records: comments have no length limit in a
+ * profile, and a record must have one (the full text is in the policy file).
+ */
+#define RECORD_COMMENT_MAX 1024
+/*
+ * Upper bound of one formatted record. Every byte of the variable strings may need a 6-byte
+ * \u00XX escape (paths are bytes, often not ASCII): exe is shorter than PATH_MAX (readlink),
+ * the policy is a file name that open() accepted (shorter than PATH_MAX), comm is 15 bytes, the
+ * comment at most RECORD_COMMENT_MAX. Keys, numbers, the run id and the arch and syscall names
+ * take well under 2048 bytes.
+ */
+#define RECORD_MAX (6 * (2 * PATH_MAX + 16 + RECORD_COMMENT_MAX) + 2048)
 
 enum record_action {
 	RECORD_ALLOW,
@@ -49,7 +61,7 @@ struct record {
 	enum record_action action;
 	int errno_value;          /* for RECORD_DENY */
 	long rule_index;          /* -1: defaultAction */
-	const char *rule_comment; /* NULL: none */
+	const char *rule_comment; /* NULL: none; cut to RECORD_COMMENT_MAX bytes */
 	int audit;                /* mode: 0 enforce, 1 audit */
 	enum record_would would;
 	int would_errno; /* for RECORD_WOULD_DENY */
