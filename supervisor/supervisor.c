@@ -114,15 +114,8 @@ static void write_record(struct supervisor *sup, const struct seccomp_notif *req
 	r.policy = sup->policy_name;
 
 	summary_count(sup->summary, &r, arch);
-	if (sup->log != NULL) {
-		char *buf = log_writer_reserve(sup->log, RECORD_MAX);
-		size_t len = buf != NULL ? record_format(buf, RECORD_MAX, &r) : 0;
-
-		if (len > 0)
-			log_writer_commit(sup->log, len);
-		else
-			sup->record_failures++;
-	}
+	if (sup->log != NULL && log_writer_append_record(sup->log, &r) < 0)
+		sup->record_failures++;
 }
 
 void supervisor_handle_one(struct supervisor *sup, int fd)
