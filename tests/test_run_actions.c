@@ -4,7 +4,10 @@
  * supervise clauses), audit mode and `bouncer learn`, as the workload sees them and as they
  * are recorded.
  */
+#ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
+#endif
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,6 +174,48 @@ START_TEST(audit_mode_does_not_kill)
 }
 END_TEST
 
+/* SCMP_ACT_TRAP stays in the kernel in enforce mode: SIGSYS, no record. */
+START_TEST(trap_stays_in_the_kernel)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+	struct h_records rs;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "trap-getpgid.json", "-o", log,
+	      "--", probe, "nocore", "getpgid", "1", NULL);
+	h_assert_exit(&r, 128 + SIGSYS);
+	ck_assert_ptr_null(h_line_after(r.out, "getpgid: "));
+	h_read_records(log, &rs);
+	ck_assert_msg(rs.n == 0, "TRAP is the kernel's, yet:\n%s", h_records_dump(&rs));
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
+START_TEST(audit_mode_records_what_would_trap)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+	struct h_records rs;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "--mode", "audit", "-p",
+	      "trap-getpgid.json", "-o", log, "--", probe, "nocore", "getpgid", "1", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, "getpgid: calls=1 ok=1 err=0 errno=none"), "stdout:\n%s",
+	              r.out);
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	ck_assert_msg(rs.n == 1, "expected one record, got %zu:\n%s", rs.n, h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rs.rec[0], "action"), "allow");
+	ck_assert_str_eq(h_str(rs.rec[0], "would"), "trap");
+	ck_assert_int_eq(rule_index(rs.rec[0]), 0);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 /* Every record of learn mode: allowed, would be denied by the profile's default action. */
 static void check_learn_record(json_t *rec)
 {
@@ -242,6 +287,36 @@ START_TEST(learn_sees_each_call_of_the_program)
 }
 END_TEST
 
+/* --base keeps the profile's allows in the kernel: only the rest is recorded. */
+START_TEST(learn_with_base_records_only_the_rest)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "learned.jsonl");
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+	struct h_records rs;
+	json_t *rec;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "learn", "--base", "errno-socket.json", "-o", log,
+	      "--", probe, "ids", "socket", "inet6", "socket", "inet", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_int_ge(h_long_after(r.out, "socket inet6: "), 0);
+	ck_assert_int_ge(h_long_after(r.out, "socket inet: "), 0);
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	ck_assert_msg(rs.n == 1, "expected only the inet6 socket, got %zu:\n%s", rs.n,
+	              h_records_dump(&rs));
+	rec = rs.rec[0];
+	ck_assert_str_eq(h_str(rec, "syscall"), "socket");
+	ck_assert_uint_eq(h_arg(rec, 0), 10);
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_str_eq(h_str(rec, "would"), "deny");
+	ck_assert_str_eq(errno_name_of(rec, "would_errno"), "EACCES");
+	ck_assert_int_eq(rule_index(rec), 1);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 static Suite *actions_suite(void)
 {
 	Suite *s = suite_create("run_actions");
@@ -252,8 +327,11 @@ static Suite *actions_suite(void)
 	tcase_add_test(tc, notify_without_clauses_denies_with_default_errno);
 	tcase_add_test(tc, audit_mode_allows_what_would_be_denied);
 	tcase_add_test(tc, audit_mode_does_not_kill);
+	tcase_add_test(tc, trap_stays_in_the_kernel);
+	tcase_add_test(tc, audit_mode_records_what_would_trap);
 	tcase_add_test(tc, learn_records_every_syscall_from_the_execve_on);
 	tcase_add_test(tc, learn_sees_each_call_of_the_program);
+	tcase_add_test(tc, learn_with_base_records_only_the_rest);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -263,7 +341,7 @@ int main(void)
 	SRunner *sr = srunner_create(actions_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -4,7 +4,9 @@
  * recorded. The probe prints what each syscall returned; the decision log must hold exactly one
  * record per supervised decision and nothing for what the kernel allowed by itself.
  */
+#ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
+#endif
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,7 +223,7 @@ int main(void)
 	SRunner *sr = srunner_create(errno_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

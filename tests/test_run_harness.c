@@ -4,7 +4,9 @@
  * output capture, exit statuses, the time limit, waiting for output, record parsing and schema
  * checks. If these fail, the bouncer tests' verdicts mean nothing.
  */
+#ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
+#endif
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +219,7 @@ int main(void)
 	SRunner *sr = srunner_create(harness_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

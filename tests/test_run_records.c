@@ -5,7 +5,10 @@
  * every thread and process of the workload under the filter with its own pid/tid/comm, a
  * policy that sends every syscall to the supervisor, and syscalls from the i386 and x32 ABIs.
  */
+#ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
+#endif
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -359,6 +362,51 @@ START_TEST(i386_and_x32_calls_are_told_apart)
 }
 END_TEST
 
+/*
+ * pid, comm and exe are the caller's at the time of the call: after an execve in the same
+ * process they name the new program (sh's own getppid, if it makes one, names the shell).
+ */
+START_TEST(exe_and_comm_follow_execve)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	char *script = h_fmt("exec %s ids getppid 2", probe);
+	char exe[PATH_MAX];
+	struct h_result r;
+	struct h_records rs;
+	struct h_match m = H_ANY;
+	size_t i, seen = 0;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o", log,
+	      "--", "/bin/sh", "-c", script, NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_ptr_nonnull(realpath(probe, exe));
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	m.syscall = "getppid";
+	m.tid = h_long_after(r.out, "tid: ");
+	ck_assert_int_eq(h_long_after(r.out, "pid: "), m.tid);
+	/* The shell execs in place: its records (if any) and the probe's share the tid. */
+	for (i = 0; i < rs.n; i++) {
+		json_t *rec = rs.rec[i];
+
+		ck_assert_int_eq(h_int(rec, "tid"), m.tid);
+		if (strcmp(h_str(rec, "exe"), exe)) {
+			ck_assert_msg(seen == 0, "a record after the probe's names another exe: %s",
+			              h_str(rec, "exe"));
+			ck_assert_str_ne(h_str(rec, "comm"), "sysprobe");
+			continue;
+		}
+		ck_assert_str_eq(h_str(rec, "comm"), "sysprobe");
+		seen++;
+	}
+	ck_assert_msg(seen == 2, "expected the probe's 2 getppid with its exe, got %zu:\n%s", seen,
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 static Suite *records_suite(void)
 {
 	Suite *s = suite_create("run_records");
@@ -373,6 +421,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, trap_everything_threads_and_children);
 	tcase_add_test(tc, trap_everything_shell);
 	tcase_add_test(tc, i386_and_x32_calls_are_told_apart);
+	tcase_add_test(tc, exe_and_comm_follow_execve);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -382,7 +431,7 @@ int main(void)
 	SRunner *sr = srunner_create(records_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

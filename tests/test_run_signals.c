@@ -5,7 +5,9 @@
  * is killed, the target is signalled (SA_RESTART gives a new notification and the program still
  * gets its result), the supervisor itself is killed (the workload fails closed with ENOSYS).
  */
+#ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -288,7 +290,7 @@ int main(void)
 	SRunner *sr = srunner_create(signals_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -20,11 +20,14 @@
  *   exit N            exit(N)
  *   raise SIG         die of SIG (SEGV, ABRT, KILL, TERM, ...), no core dump
  *   to-stderr         print what follows to stderr instead of stdout
+ *   nocore            no core dump if a later op makes the kernel kill the probe
  *   waitsig           catch TERM, INT and QUIT, print "ready", wait for one, print "got TERM"
  *
  * Exits 0 after the last op, 2 on a usage error, 99 when the probe itself failed.
  */
+#ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -269,6 +272,11 @@ int main(int argc, char **argv)
 			exit(atoi(need(argv, &i, argc)));
 		} else if (!strcmp(op, "raise")) {
 			op_raise(need(argv, &i, argc));
+		} else if (!strcmp(op, "nocore")) {
+			struct rlimit no_core = {0, 0};
+
+			if (setrlimit(RLIMIT_CORE, &no_core))
+				die("setrlimit");
 		} else if (!strcmp(op, "to-stderr")) {
 			probe_out_fd = STDERR_FILENO;
 		} else if (!strcmp(op, "waitsig")) {
