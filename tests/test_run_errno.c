@@ -205,6 +205,42 @@ START_TEST(masked_eq_on_clone_flags)
 }
 END_TEST
 
+/* Without -p: the embedded default policy, recorded as "<default>"; namespaces are refused. */
+START_TEST(default_policy_denies_namespaces)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+	struct h_records rs;
+	struct h_match m = H_ANY;
+	json_t *rec, *comment;
+	size_t i;
+
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-o", log, "--", probe, "ids", "unshare",
+	      "0x10000000", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, "unshare 0x10000000: -1 EPERM"), "stdout:\n%s", r.out);
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	for (i = 0; i < rs.n; i++)
+		ck_assert_str_eq(h_str(rs.rec[i], "policy"), "<default>");
+	m.syscall = "unshare";
+	m.tid = h_long_after(r.out, "tid: ");
+	ck_assert_uint_eq(h_count(&rs, &m), 1);
+	rec = h_find(&rs, &m);
+	ck_assert_str_eq(h_str(rec, "action"), "deny");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(rec, "errno"), "name")),
+	                 "EPERM");
+	ck_assert_uint_eq(h_arg(rec, 0), 0x10000000);
+	/* A named rule of the default policy decided, with its comment. */
+	ck_assert(json_is_integer(json_object_get(json_object_get(rec, "rule"), "index")));
+	comment = json_object_get(json_object_get(rec, "rule"), "comment");
+	ck_assert(json_is_string(comment) && *json_string_value(comment));
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 static Suite *errno_suite(void)
 {
 	Suite *s = suite_create("run_errno");
@@ -214,6 +250,7 @@ static Suite *errno_suite(void)
 	tcase_add_test(tc, fast_deny_keeps_the_errno_in_the_kernel);
 	tcase_add_test(tc, personality_values_select_rules);
 	tcase_add_test(tc, masked_eq_on_clone_flags);
+	tcase_add_test(tc, default_policy_denies_namespaces);
 	suite_add_tcase(s, tc);
 	return s;
 }
