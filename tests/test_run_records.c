@@ -407,6 +407,46 @@ START_TEST(exe_and_comm_follow_execve)
 }
 END_TEST
 
+/*
+ * A thread id that comes back as another process (here at once, with clone3's set_tid; in
+ * general after the pid counter wraps) must be recorded with the new process's pid.
+ */
+START_TEST(reused_thread_id_names_the_new_process)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *prog = h_prog("holdprobe");
+	struct h_result r;
+	struct h_records rs;
+	struct h_match m = H_ANY;
+	long first_pid, first_tid, reused_pid;
+	json_t *rec;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o", log,
+	      "--", prog, "reuse-tid", NULL);
+	h_assert_exit(&r, 0);
+	first_pid = h_field_long(h_line_after(r.out, "first: "), "pid");
+	first_tid = h_field_long(h_line_after(r.out, "first: "), "tid");
+	ck_assert_msg(!strstr(h_line_after(r.out, "reused: "), "failed"),
+	              "could not recreate the thread id (needs root): %s", r.out);
+	reused_pid = h_field_long(h_line_after(r.out, "reused: "), "pid");
+	ck_assert_int_eq(reused_pid, first_tid);
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	ck_assert_msg(rs.n == 2, "expected two getppid records, got %zu:\n%s", rs.n,
+	              h_records_dump(&rs));
+	m.tid = first_tid;
+	ck_assert_uint_eq(h_count(&rs, &m), 2);
+	rec = rs.rec[0];
+	ck_assert_int_eq(h_int(rec, "pid"), first_pid);
+	rec = rs.rec[1];
+	ck_assert_msg(h_int(rec, "pid") == reused_pid,
+	              "tid %ld now belongs to process %ld, the record says pid %lld", first_tid,
+	              reused_pid, h_int(rec, "pid"));
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 static Suite *records_suite(void)
 {
 	Suite *s = suite_create("run_records");
@@ -422,6 +462,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, trap_everything_shell);
 	tcase_add_test(tc, i386_and_x32_calls_are_told_apart);
 	tcase_add_test(tc, exe_and_comm_follow_execve);
+	tcase_add_test(tc, reused_thread_id_names_the_new_process);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -258,6 +259,61 @@ static void storm(long n)
 	    sent, atomic_load(&handled));
 }
 
+static void *first_thread_main(void *arg)
+{
+	long *tid = arg;
+
+	syscall(SYS_getppid);
+	*tid = syscall(SYS_gettid);
+	return NULL;
+}
+
+/* clone3's arguments (linux/sched.h), spelled out for older headers. */
+struct probe_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
+};
+
+static void reuse_tid(void)
+{
+	struct probe_clone_args args;
+	pthread_t thread;
+	long tid = 0, tries;
+	pid_t want, child = -1;
+	int status, err = 0;
+
+	if (pthread_create(&thread, NULL, first_thread_main, &tid))
+		die("pthread_create");
+	pthread_join(thread, NULL);
+	say("first: pid=%ld tid=%ld", (long)getpid(), tid);
+	want = (pid_t)tid;
+	/* The exited thread's id is released shortly after the join: retry while it is busy. */
+	for (tries = 0; tries < 1000; tries++) {
+		memset(&args, 0, sizeof(args));
+		args.exit_signal = SIGCHLD;
+		args.set_tid = (uint64_t)(uintptr_t)&want;
+		args.set_tid_size = 1;
+		child = syscall(SYS_clone3, &args, sizeof(args));
+		if (child == 0) {
+			syscall(SYS_getppid);
+			say("reused: pid=%ld tid=%ld", (long)getpid(), (long)syscall(SYS_gettid));
+			_exit(0);
+		}
+		if (child > 0)
+			break;
+		err = errno;
+		if (err != EEXIST)
+			break;
+		sleep_ms(1);
+	}
+	if (child < 0) {
+		say("reused: failed errno=%s", errno_name(err));
+		return;
+	}
+	if (waitpid(child, &status, 0) != child)
+		die("waitpid");
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char tmp[4096], path[4096];
@@ -316,11 +372,13 @@ int main(int argc, char **argv)
 		restart_read(strtol(argv[2], NULL, 10));
 	else if (argc == 3 && !strcmp(argv[1], "storm"))
 		storm(strtol(argv[2], NULL, 10));
+	else if (argc == 2 && !strcmp(argv[1], "reuse-tid"))
+		reuse_tid();
 	else if (argc == 3 && !strcmp(argv[1], "after-death"))
 		after_death(argv[2]);
 	else {
-		say("usage: holdprobe killed-children R M | restart-read N | storm N | after-death "
-		    "DIR");
+		say("usage: holdprobe killed-children R M | restart-read N | storm N | reuse-tid | "
+		    "after-death DIR");
 		return 2;
 	}
 	return 0;
