@@ -176,6 +176,28 @@ START_TEST(bad_option_is_125)
 }
 END_TEST
 
+START_TEST(unwritable_log_is_125)
+{
+	char *err = run_expecting_125("-o", "/nonexistent-dir/decisions.jsonl", "-p",
+	                              "log-getppid.json");
+
+	ck_assert_msg(!strncmp(err, "bouncer: ", 9) && strstr(err, "/nonexistent-dir/"),
+	              "stderr:\n%s", err);
+	free(err);
+}
+END_TEST
+
+START_TEST(unknown_option_or_no_command_is_125)
+{
+	struct h_result r;
+
+	free(run_expecting_125("--no-such-option", "-p", "log-getppid.json", "-q"));
+	h_run(&r, NULL, h_bouncer(), "run", "-q", NULL);
+	h_assert_exit(&r, 125);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(policy_check_statuses)
 {
 	struct h_result r;
@@ -209,6 +231,8 @@ static Suite *exit_suite(void)
 	tcase_add_test(tc, policy_syntax_error_is_125_with_position);
 	tcase_add_test(tc, missing_policy_is_125);
 	tcase_add_test(tc, bad_option_is_125);
+	tcase_add_test(tc, unwritable_log_is_125);
+	tcase_add_test(tc, unknown_option_or_no_command_is_125);
 	tcase_add_test(tc, policy_check_statuses);
 	suite_add_tcase(s, tc);
 	return s;

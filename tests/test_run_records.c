@@ -192,7 +192,11 @@ static void check_workers(const char *out, const struct h_records *rs, const cha
 		for (i = 0; i < rs->n; i++)
 			if (h_int(rs->rec[i], "tid") == tids[workers] &&
 			    !strcmp(h_str(rs->rec[i], "syscall"), "getpgid"))
-				ck_assert_str_eq(h_str(rs->rec[i], "comm"), comm);
+				ck_assert_msg(!strcmp(h_str(rs->rec[i], "comm"), comm),
+				              "%s: tid %ld named itself %s before its getpgid "
+				              "calls, record #%lld says comm %s",
+				              policy, tids[workers], comm, h_int(rs->rec[i], "seq"),
+				              h_str(rs->rec[i], "comm"));
 		snprintf(comms[workers], sizeof(comms[workers]), "%s", comm);
 		workers++;
 		p += n;
