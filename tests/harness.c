@@ -152,6 +152,8 @@ void h_spawn(struct h_proc *p, const char *cwd, char *const argv[])
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
 			_exit(255);
+		/* Only 0-2: an fd the workload holds beyond them is bouncer's leak, not ours. */
+		close_range(3, ~0U, 0);
 		if (cwd && chdir(cwd)) {
 			dprintf(2, "harness: chdir %s: %s\n", cwd, strerror(errno));
 			_exit(255);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,31 @@ START_TEST(exit_status_is_the_workloads)
 	h_result_free(&r);
 	h_run(&r, NULL, h_bouncer(), "run", "-q", "--", probe, "ids", NULL);
 	h_assert_exit(&r, 0);
+	h_result_free(&r);
+}
+END_TEST
+
+/* The workload gets the caller's environment, working directory and fds 0-2, and no other fd. */
+START_TEST(workload_inherits_env_cwd_and_only_stdio)
+{
+	char *probe = h_prog("sysprobe");
+	char cwd[PATH_MAX];
+	struct h_result r;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "--", "/usr/bin/printenv",
+	      "BOUNCER_SOURCE_ROOT", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, h_fmt("%s\n", getenv("BOUNCER_SOURCE_ROOT")));
+	h_result_free(&r);
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "--", "/bin/pwd", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_ptr_nonnull(realpath(h_policy_dir(), cwd));
+	ck_assert_str_eq(r.out, h_fmt("%s\n", cwd)); /* /bin/pwd prints the physical path */
+	h_result_free(&r);
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o",
+	      "/dev/null", "--", probe, "fds", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, "fds: 0 1 2"), "the workload holds more fds:\n%s", r.out);
 	h_result_free(&r);
 }
 END_TEST
@@ -223,6 +249,7 @@ static Suite *exit_suite(void)
 
 	tcase_add_test(tc, exit_status_is_the_workloads);
 	tcase_add_test(tc, records_survive_a_crash);
+	tcase_add_test(tc, workload_inherits_env_cwd_and_only_stdio);
 	tcase_add_loop_test(tc, death_by_signal_is_128_plus_n, 0,
 	                    sizeof(deaths) / sizeof(deaths[0]));
 	tcase_add_test(tc, missing_command_is_127);

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #endif
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -451,6 +452,38 @@ START_TEST(reused_thread_id_names_the_new_process)
 }
 END_TEST
 
+/* args are the six registers, 64 bits each, in order. */
+START_TEST(args_are_six_exact_64_bit_values)
+{
+	static const uint64_t want[6] = {
+	        0x0,
+	        0x1,
+	        0xffffffffffffffffULL,
+	        0x8000000000000000ULL,
+	        0x123456789abcdef0ULL,
+	        0x7fffffff,
+	};
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+	struct h_records rs;
+	unsigned i;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o", log,
+	      "--", probe, "args6", NULL);
+	h_assert_exit(&r, 0);
+	h_read_records(log, &rs);
+	ck_assert_msg(rs.n == 1, "expected one record, got %zu", rs.n);
+	for (i = 0; i < 6; i++)
+		ck_assert_msg(
+		        h_arg(rs.rec[0], i) == want[i], "args[%u] is %s, want 0x%llx", i,
+		        json_string_value(json_array_get(json_object_get(rs.rec[0], "args"), i)),
+		        (unsigned long long)want[i]);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 static Suite *records_suite(void)
 {
 	Suite *s = suite_create("run_records");
@@ -466,6 +499,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, trap_everything_shell);
 	tcase_add_test(tc, i386_and_x32_calls_are_told_apart);
 	tcase_add_test(tc, exe_and_comm_follow_execve);
+	tcase_add_test(tc, args_are_six_exact_64_bit_values);
 	tcase_add_test(tc, reused_thread_id_names_the_new_process);
 	suite_add_tcase(s, tc);
 	return s;

@@ -20,6 +20,8 @@
  *   exit N            exit(N)
  *   raise SIG         die of SIG (SEGV, ABRT, KILL, TERM, ...), no core dump
  *   to-stderr         print what follows to stderr instead of stdout
+ *   args6             getppid() with six distinctive 64-bit arguments (getppid ignores them)
+ *   fds               print "fds: 0 1 2 ..." (open file descriptors, from /proc/self/fd)
  *   nocore            no core dump if a later op makes the kernel kill the probe
  *   waitsig           catch TERM, INT and QUIT, print "ready", wait for one, print "got TERM"
  *
@@ -28,6 +30,7 @@
 #ifndef _GNU_SOURCE /* the project may define it for every file */
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -214,6 +217,41 @@ static void op_waitsig(void)
 	say("got %s", caught == SIGTERM ? "TERM" : caught == SIGINT ? "INT" : "QUIT");
 }
 
+/* Arguments whose hex forms show any truncation, sign extension or reordering. */
+static const unsigned long args6[6] = {
+        0x0UL,        0x1UL, 0xffffffffffffffffUL, 0x8000000000000000UL, 0x123456789abcdef0UL,
+        0x7fffffffUL,
+};
+
+static void op_args6(void)
+{
+	long ret = syscall(SYS_getppid, args6[0], args6[1], args6[2], args6[3], args6[4], args6[5]);
+
+	say_result("args6", ret, errno);
+}
+
+static void op_fds(void)
+{
+	char line[512] = "fds:";
+	size_t used = strlen(line);
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+	int self;
+
+	if (!d)
+		die("opendir /proc/self/fd");
+	self = dirfd(d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == self)
+			continue;
+		used += snprintf(line + used, sizeof(line) - used, " %s", e->d_name);
+		if (used >= sizeof(line))
+			die("too many fds");
+	}
+	closedir(d);
+	say("%s", line);
+}
+
 static const char *need(char **argv, int *i, int argc)
 {
 	if (*i + 1 >= argc) {
@@ -272,6 +310,10 @@ int main(int argc, char **argv)
 			exit(atoi(need(argv, &i, argc)));
 		} else if (!strcmp(op, "raise")) {
 			op_raise(need(argv, &i, argc));
+		} else if (!strcmp(op, "args6")) {
+			op_args6();
+		} else if (!strcmp(op, "fds")) {
+			op_fds();
 		} else if (!strcmp(op, "nocore")) {
 			struct rlimit no_core = {0, 0};
 
