@@ -233,12 +233,12 @@ START_TEST(every_thread_and_child_is_supervised)
 	struct h_records rs;
 
 	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "deny-getpgid.json", "-o", log,
-	      "--", prog, "50", NULL);
+	      "--", prog, "500", NULL);
 	h_assert_exit(&r, 0);
 	h_read_records(log, &rs);
 	h_check_seq(&rs);
-	ck_assert_msg(rs.n == 300, "expected 6 x 50 records, got %zu", rs.n);
-	check_workers(r.out, &rs, "deny-getpgid.json", 50, "deny");
+	ck_assert_msg(rs.n == 3000, "expected 6 x 500 records, got %zu", rs.n);
+	check_workers(r.out, &rs, "deny-getpgid.json", 500, "deny");
 	h_records_free(&rs);
 	h_result_free(&r);
 }
@@ -315,6 +315,35 @@ START_TEST(trap_everything_shell)
 	ck_assert_uint_eq(h_count_syscall(&rs, "exit_group", "log"), 2);
 	h_records_free(&rs);
 	h_result_free(&r);
+}
+END_TEST
+
+/*
+ * Two supervised processes connected by a pipe, each blocking on the other: a supervisor that
+ * waited on one of them would deadlock. The output must be what it is without bouncer.
+ */
+START_TEST(trap_everything_pipeline)
+{
+	static const char script[] = "ls -la /usr/bin | sort | wc -l; echo end";
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	struct h_result base, r;
+	struct h_records rs;
+
+	h_run(&base, NULL, "/bin/sh", "-c", script, NULL);
+	h_assert_exit(&base, 0);
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", h_policy("trap-all.json"), "-o", log, "--",
+	      "/bin/sh", "-c", script, NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, base.out);
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	/* sh, ls, sort, wc: four exit_groups, each logged. */
+	ck_assert_uint_eq(h_count_syscall(&rs, "exit_group", "log"), 4);
+	ck_assert_uint_ge(
+	        h_count_syscall(&rs, "pipe2", "log") + h_count_syscall(&rs, "pipe", "log"), 2);
+	h_records_free(&rs);
+	h_result_free(&r);
+	h_result_free(&base);
 }
 END_TEST
 
@@ -497,6 +526,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, trap_everything_does_not_deadlock);
 	tcase_add_test(tc, trap_everything_threads_and_children);
 	tcase_add_test(tc, trap_everything_shell);
+	tcase_add_test(tc, trap_everything_pipeline);
 	tcase_add_test(tc, i386_and_x32_calls_are_told_apart);
 	tcase_add_test(tc, exe_and_comm_follow_execve);
 	tcase_add_test(tc, args_are_six_exact_64_bit_values);
