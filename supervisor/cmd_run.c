@@ -180,7 +180,7 @@ static void print_warning(const char *text)
 	if (cut == text)
 		cut = text + keep;
 	fprintf(stderr, "bouncer: warning: %.*s, ... (`bouncer policy check` lists all)\n",
-		(int)(cut - text), text);
+	        (int)(cut - text), text);
 }
 
 static int load_policy(struct run *run, bouncer_error_t *err)
@@ -230,6 +230,7 @@ static void finish(struct run *run)
 		return;
 	run->finishing = true;
 	workload_close(&run->workload);
+	supervisor_close(&run->sup);
 	if (run->has_log)
 		log_writer_close(&run->log, on_log_closed);
 }
@@ -316,6 +317,11 @@ int cmd_run(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 	run->workload.on_exit = on_workload_exit;
+	if (!run->opt.quiet && !run->sup.exits.threads)
+		fprintf(stderr,
+		        "bouncer: note: this kernel has no PIDFD_THREAD (Linux 6.9): a thread id "
+		        "reused as a process id while its old process lives is recorded with the "
+		        "old process's identity\n");
 
 	uv_run(run->loop, UV_RUN_DEFAULT);
 

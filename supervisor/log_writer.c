@@ -121,7 +121,8 @@ static void on_timer_closed(uv_handle_t *handle)
 static void finish_if_closed(struct log_writer *w)
 {
 	if (w->closing && w->on_closed != NULL && w->writing == NULL && w->queue == NULL &&
-	    (w->active == NULL || w->active->used == 0) && !uv_is_closing((uv_handle_t *)&w->timer)) {
+	    (w->active == NULL || w->active->used == 0) &&
+	    !uv_is_closing((uv_handle_t *)&w->timer)) {
 		if (w->owns_fd && w->fd >= 0) {
 			close(w->fd);
 			w->fd = -1;

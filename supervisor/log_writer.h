@@ -30,7 +30,7 @@
 
 #define LOG_BUFFER_SIZE (1024 * 1024)
 #define LOG_FLUSH_BYTES (256 * 1024)
-#define LOG_FLUSH_MS 20
+#define LOG_FLUSH_MS    20
 
 struct log_buffer {
 	struct log_buffer *next;
@@ -43,26 +43,26 @@ struct log_writer {
 	uv_loop_t *loop;
 	int fd;
 	bool owns_fd;
-	struct log_buffer *active;    /* being filled on the loop thread */
-	struct log_buffer *queue;     /* full, waiting for the thread pool (FIFO) */
+	struct log_buffer *active; /* being filled on the loop thread */
+	struct log_buffer *queue;  /* full, waiting for the thread pool (FIFO) */
 	struct log_buffer *free_list;
-	struct log_buffer *writing;   /* owned by the thread pool until after_work */
+	struct log_buffer *writing; /* owned by the thread pool until after_work */
 	uv_work_t work;
-	char *text;                   /* the job's formatting buffer */
-	int job_error;                /* set by the job: negative errno */
+	char *text;    /* the job's formatting buffer */
+	int job_error; /* set by the job: negative errno */
 	uint64_t job_bytes;
-	uv_timer_t timer;             /* flush deadline of the active buffer */
+	uv_timer_t timer; /* flush deadline of the active buffer */
 	bool timer_armed;
 	bool closing;
-	int error;                    /* first write error (negative errno), 0 if none */
-	uint64_t records;             /* entries accepted */
-	uint64_t bytes;               /* bytes written */
+	int error;        /* first write error (negative errno), 0 if none */
+	uint64_t records; /* entries accepted */
+	uint64_t bytes;   /* bytes written */
 	void (*on_closed)(struct log_writer *writer);
 };
 
 /* Opens path for appending ("-" = stdout). */
 int log_writer_open(struct log_writer *writer, uv_loop_t *loop, const char *path,
-		    bouncer_error_t *err);
+                    bouncer_error_t *err);
 
 /*
  * Hot path: queue a decision record. r's strings must stay valid until the writer is released,

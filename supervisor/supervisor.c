@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -58,6 +59,10 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 	}
 	procinfo_cache_init(sup->procs);
 	summary_init(sup->summary);
+	if (exit_watch_init(&sup->exits, loop, sup->procs) < 0) {
+		supervisor_release(sup);
+		return bouncer_error_set(err, -ENOMEM, "out of memory");
+	}
 
 	if (getrandom(id, sizeof(id), 0) != sizeof(id)) {
 		uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -69,8 +74,14 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 	return 0;
 }
 
+void supervisor_close(struct supervisor *sup)
+{
+	exit_watch_close(&sup->exits, NULL);
+}
+
 void supervisor_release(struct supervisor *sup)
 {
+	exit_watch_release(&sup->exits);
 	notify_buffers_release(&sup->buffers);
 	syscall_names_release(&sup->names);
 	free(sup->procs);
@@ -83,6 +94,12 @@ static bool is_exec(const char *name)
 {
 	return name != NULL && name[0] == 'e' &&
 	       (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0);
+}
+
+/* prctl(PR_SET_NAME) renames the calling thread: its cached comm is stale once it runs. */
+static bool is_set_name(const char *name, uint64_t option)
+{
+	return option == PR_SET_NAME && name != NULL && strcmp(name, "prctl") == 0;
 }
 
 static void write_record(struct supervisor *sup, const struct seccomp_notif *req,
@@ -157,6 +174,8 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 		sup->gone++;
 		return;
 	}
+	if (read_proc)
+		exit_watch_add(&sup->exits, (pid_t)req->pid, who->pid);
 
 	if (d.kill) {
 		/*
@@ -183,6 +202,10 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 	if (d.record)
 		write_record(sup, req, &ts, arch, name, who, &verdict, &d);
 	/* After the record: forgetting may move the cache entry `who` points to. */
-	if (is_exec(name) && (d.flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE))
-		procinfo_forget_process(sup->procs, (pid_t)req->pid, who->pid);
+	if (d.flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE) {
+		if (is_exec(name))
+			procinfo_forget_process(sup->procs, (pid_t)req->pid, who->pid);
+		else if (is_set_name(name, req->data.args[0]))
+			procinfo_forget_process(sup->procs, (pid_t)req->pid, 0);
+	}
 }

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "error.h"
+#include "exit_watch.h"
 #include "log_writer.h"
 #include "notify.h"
 #include "policy_compile.h"
@@ -29,6 +30,7 @@ struct supervisor {
 	struct notify_buffers buffers; /* one pair: the loop handles one notification at a time */
 	struct syscall_names names;
 	struct procinfo_cache *procs;
+	struct exit_watch exits; /* forgets threads in procs when they exit */
 	struct summary *summary;
 	struct log_writer *log; /* NULL: no -o */
 	char run_id[17];
@@ -48,6 +50,9 @@ struct supervisor {
 int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compiled_policy *policy,
                     const char *policy_name, bool audit, bouncer_error_t *err);
 void supervisor_release(struct supervisor *sup);
+
+/* Closes the supervisor's own handles (exit watches); call once no listener is left. */
+void supervisor_close(struct supervisor *sup);
 
 /* Starts watching a listener fd (takes ownership). */
 int supervisor_add_listener(struct supervisor *sup, int listener_fd);
