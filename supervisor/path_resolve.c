@@ -409,6 +409,54 @@ static int resolve_once(const struct resolve_ctx *ctx, int dirfd, char *path,
 	return 0;
 }
 
+/* An empty path with AT_EMPTY_PATH: the object is the dirfd (or the cwd) itself. */
+static int resolve_empty(const struct resolve_ctx *ctx, int dirfd, struct path_resolution *out)
+{
+	char what[32], real[PATH_MAX];
+	struct stat st;
+	int fd, rc;
+
+	if (dirfd == AT_FDCWD) {
+		fd = open_proc(ctx->tid, "cwd", O_PATH | O_DIRECTORY);
+	} else if (dirfd < 0) {
+		return -EBADF;
+	} else {
+		snprintf(what, sizeof(what), "fd/%d", dirfd);
+		fd = open_proc(ctx->tid, what, O_PATH);
+	}
+	if (fd < 0)
+		return fd == -ENOENT && dirfd != AT_FDCWD ? -EBADF : fd;
+	out->parent_fd = fd;
+	out->final_exists = true;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	rc = fd_path(fd, real, sizeof(real));
+	if (rc == 0 && st.st_nlink > 0) {
+		if (ctx->same_root)
+			rc = snprintf(out->path, sizeof(out->path), "%s", real) >=
+			                     (int)sizeof(out->path)
+			             ? -ENAMETOOLONG
+			             : 0;
+		else
+			rc = strip_root(ctx->root_path, real, out->path, sizeof(out->path));
+	} else if (rc == 0) {
+		rc = -EXDEV; /* deleted, or a memfd: no location */
+	}
+	if (rc == -EXDEV) {
+		/* Sockets, pipes, anonymous inodes, deleted files, objects outside the root. */
+		out->anonymous = true;
+		out->path[0] = '\0';
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (in_own_proc_entry(fd, out->path))
+		return -EXDEV;
+	snprintf(out->parent_path, sizeof(out->parent_path), "%s", out->path);
+	out->final_is_symlink = S_ISLNK(st.st_mode);
+	return 0;
+}
+
 void path_resolution_release(struct path_resolution *out)
 {
 	if (out->parent_fd >= 0)
@@ -425,6 +473,7 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned fl
 
 	out->parent_fd = -1;
 	out->final[0] = out->parent_path[0] = out->path[0] = '\0';
+	out->final_exists = out->final_is_symlink = out->trailing_slash = out->anonymous = false;
 	if (strlen(path) >= sizeof(cur))
 		return -ENAMETOOLONG;
 	strcpy(cur, path);
@@ -436,6 +485,13 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned fl
 	if (rc == 0 && !ctx.same_root)
 		rc = fd_path(ctx.root_fd, ctx.root_path, sizeof(ctx.root_path));
 
+	if (rc == 0 && path[0] == '\0' && (flags & PATH_RESOLVE_EMPTY_PATH)) {
+		rc = resolve_empty(&ctx, dirfd, out);
+		close(ctx.root_fd);
+		if (rc < 0)
+			path_resolution_release(out);
+		return rc;
+	}
 	for (int links = 0; rc == 0; links++) {
 		char link[PATH_MAX], next[PATH_MAX];
 		struct statfs sfs;

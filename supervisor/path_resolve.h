@@ -37,6 +37,13 @@ enum {
 	 * a /proc magic link in the final component is refused with -ELOOP.
 	 */
 	PATH_RESOLVE_FOLLOW = 1u << 0,
+	/*
+	 * AT_EMPTY_PATH was given: an empty path names the dirfd itself (the cwd for AT_FDCWD),
+	 * whatever its type. Then parent_fd is an O_PATH descriptor of that object, final is "",
+	 * and an object with no place in the target's tree (a socket, a pipe, a memfd, a deleted
+	 * file, something outside its root) is reported as anonymous with an empty path.
+	 */
+	PATH_RESOLVE_EMPTY_PATH = 1u << 1,
 };
 
 struct path_resolution {
@@ -53,13 +60,18 @@ struct path_resolution {
 	bool final_is_symlink;
 	/* The path ended with '/': the object must be a directory. */
 	bool trailing_slash;
+	/*
+	 * PATH_RESOLVE_EMPTY_PATH only: the object has no location (path is ""); it matches no
+	 * path glob, so path conditions do not hold for it.
+	 */
+	bool anonymous;
 };
 
 /*
  * Resolves path as thread tid (of process tgid; 0 = same as tid) would, relative to dirfd
  * (AT_FDCWD or the target's descriptor number; ignored for absolute paths, as in the kernel).
  * Returns 0 and fills out (release it with path_resolution_release()), or a negative errno:
- * -ENOENT (missing directory, target gone, empty path: AT_EMPTY_PATH is the caller's business),
+ * -ENOENT (missing directory, target gone, empty path without PATH_RESOLVE_EMPTY_PATH),
  * -ENOTDIR, -ELOOP (symlink loop, a magic link), -ENAMETOOLONG, -EXDEV (the result is outside
  * the target's root or inside the supervisor's /proc entry), -ENOSYS (no openat2).
  */

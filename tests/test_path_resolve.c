@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <ftw.h>
 #include <sys/wait.h>
@@ -25,6 +27,9 @@ static char base[PATH_MAX]; /* real path of the temporary tree */
 struct child {
 	pid_t pid;
 	int outside_fd; /* the child's descriptor number for base/outside */
+	int file_fd;    /* base/dir/file, opened read-only */
+	int sock_fd;    /* an AF_UNIX socket */
+	int memfd;      /* a memfd (no location) */
 	int release_fd;
 };
 
@@ -76,18 +81,21 @@ static struct child start_child(const char *cwd, bool chrooted)
 	ch.pid = fork();
 	ck_assert_int_ge(ch.pid, 0);
 	if (ch.pid == 0) {
-		int fd;
 		char c;
 
 		close(out[0]);
 		close(rel[1]);
-		fd = open(in_base("/outside"), O_RDONLY | O_DIRECTORY);
+		/* Everything is opened before a chroot, so that the descriptors lead outside it. */
+		int fds[4] = {open(in_base("/outside"), O_RDONLY | O_DIRECTORY),
+		              open(in_base("/dir/file"), O_RDONLY), socket(AF_UNIX, SOCK_STREAM, 0),
+		              memfd_create("m", 0)};
+
 		if (chrooted && (chroot(base) != 0))
 			_exit(90);
 		snprintf(p, sizeof(p), "%s/%s", chrooted ? "" : base, cwd);
-		if (fd < 0 || chdir(p) != 0)
+		if (fds[0] < 0 || chdir(p) != 0)
 			_exit(91);
-		if (write(out[1], &fd, sizeof(fd)) != sizeof(fd))
+		if (write(out[1], fds, sizeof(fds)) != sizeof(fds))
 			_exit(92);
 		while (read(rel[0], &c, 1) < 0 && errno == EINTR)
 			;
@@ -95,7 +103,14 @@ static struct child start_child(const char *cwd, bool chrooted)
 	}
 	close(out[1]);
 	close(rel[0]);
-	ck_assert_int_eq(read(out[0], &ch.outside_fd, sizeof(int)), (ssize_t)sizeof(int));
+	int fds[4];
+
+	ck_assert_int_eq(read(out[0], fds, sizeof(fds)), (ssize_t)sizeof(fds));
+	ch.outside_fd = fds[0];
+	ch.file_fd = fds[1];
+	ch.sock_fd = fds[2];
+	ch.memfd = fds[3];
+	ck_assert(ch.file_fd >= 0 && ch.sock_fd >= 0 && ch.memfd >= 0);
 	close(out[0]);
 	ch.release_fd = rel[1];
 	return ch;
@@ -245,6 +260,39 @@ START_TEST(dirfd_and_proc_self_paths)
 }
 END_TEST
 
+START_TEST(empty_path_names_the_dirfd)
+{
+	make_tree();
+	struct child ch = start_child("dir", false);
+	struct path_resolution r;
+
+	/* Without AT_EMPTY_PATH an empty path is ENOENT, as in the kernel. */
+	expect_error(&ch, ch.file_fd, "", 0, -ENOENT);
+	expect_at(&ch, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, "/dir/file", true);
+	expect_at(&ch, ch.outside_fd, "", PATH_RESOLVE_EMPTY_PATH, "/outside", true);
+	expect_at(&ch, AT_FDCWD, "", PATH_RESOLVE_EMPTY_PATH, "/dir", true);
+	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert(!r.anonymous && r.final[0] == '\0' && r.final_exists);
+	path_resolution_release(&r);
+	/* Objects without a place in the tree are anonymous: no path to match. */
+	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.sock_fd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert(r.anonymous);
+	ck_assert_str_eq(r.path, "");
+	path_resolution_release(&r);
+	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.memfd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert(r.anonymous);
+	ck_assert_str_eq(r.path, "");
+	path_resolution_release(&r);
+	/* A deleted file has no location either. */
+	ck_assert_int_eq(unlink(in_base("/dir/file")), 0);
+	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert(r.anonymous);
+	path_resolution_release(&r);
+	expect_error(&ch, 9999, "", PATH_RESOLVE_EMPTY_PATH, -EBADF);
+	stop_child(&ch);
+}
+END_TEST
+
 START_TEST(chrooted_target_sees_its_root)
 {
 	make_tree();
@@ -260,6 +308,7 @@ START_TEST(chrooted_target_sees_its_root)
 	/* /etc does not exist in this root. */
 	expect_error(&ch, AT_FDCWD, "etc_link/passwd", 0, -ENOENT);
 	expect_at(&ch, ch.outside_fd, "secret", 0, "/outside/secret", false);
+	expect_at(&ch, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, "/dir/file", false);
 	stop_child(&ch);
 }
 END_TEST
@@ -307,6 +356,7 @@ static Suite *path_resolve_suite(void)
 	tcase_add_test(tc, dot_dot_and_double_slashes);
 	tcase_add_test(tc, symlinks_resolve_to_their_real_location);
 	tcase_add_test(tc, dirfd_and_proc_self_paths);
+	tcase_add_test(tc, empty_path_names_the_dirfd);
 	tcase_add_test(tc, chrooted_target_sees_its_root);
 	tcase_add_test(tc, removed_directory_has_no_location);
 	tcase_add_test(tc, gone_target);
