@@ -14,6 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "target_mem.h"
+
 /* The kernel's limit on symlinks followed in one lookup (include/linux/namei.h MAXSYMLINKS). */
 #define PATH_RESOLVE_MAX_LINKS 40
 
@@ -465,7 +467,7 @@ void path_resolution_release(struct path_resolution *out)
 }
 
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned flags,
-                 struct path_resolution *out)
+                 int listener_fd, uint64_t notif_id, struct path_resolution *out)
 {
 	struct resolve_ctx ctx = {.tid = tid, .tgid = tgid > 0 ? tgid : tid, .root_fd = -1};
 	char cur[PATH_MAX];
@@ -487,10 +489,7 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned fl
 
 	if (rc == 0 && path[0] == '\0' && (flags & PATH_RESOLVE_EMPTY_PATH)) {
 		rc = resolve_empty(&ctx, dirfd, out);
-		close(ctx.root_fd);
-		if (rc < 0)
-			path_resolution_release(out);
-		return rc;
+		goto done;
 	}
 	for (int links = 0; rc == 0; links++) {
 		char link[PATH_MAX], next[PATH_MAX];
@@ -540,6 +539,9 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned fl
 		strcpy(cur, next);
 		path_resolution_release(out);
 	}
+done:
+	if (rc == 0 && listener_fd >= 0)
+		rc = target_notif_valid(listener_fd, notif_id);
 	close(ctx.root_fd);
 	if (rc < 0)
 		path_resolution_release(out);

@@ -27,6 +27,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Flags for path_resolve(). */
@@ -74,9 +75,15 @@ struct path_resolution {
  * -ENOENT (missing directory, target gone, empty path without PATH_RESOLVE_EMPTY_PATH),
  * -ENOTDIR, -ELOOP (symlink loop, a magic link), -ENAMETOOLONG, -EXDEV (the result is outside
  * the target's root or inside the supervisor's /proc entry), -ENOSYS (no openat2).
+ *
+ * The target's /proc entries are opened by thread id, which the kernel could have given to
+ * another thread if the target died meanwhile: before reporting success, notif_id is checked
+ * with SECCOMP_IOCTL_NOTIF_ID_VALID on listener_fd (-ENOENT when stale; listener_fd < 0 skips
+ * the check, for tests). While the notification is live the target cannot have exited, so one
+ * check after all the opens covers them all.
  */
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned flags,
-                 struct path_resolution *out);
+                 int listener_fd, uint64_t notif_id, struct path_resolution *out);
 
 /* Closes out->parent_fd if set. Safe to call twice. */
 void path_resolution_release(struct path_resolution *out);

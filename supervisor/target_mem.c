@@ -163,9 +163,8 @@ int target_read_argv(pid_t tid, uint64_t addr, const struct target_argv_limits *
 		return -EINVAL;
 	/* The pointer array comes first in the arena, aligned for char *. */
 	pad = (alignof(char *) - (uintptr_t)arena % alignof(char *)) % alignof(char *);
-	if (limits->max_count + 1 >
-	    (arena_size - (pad < arena_size ? pad : arena_size)) / sizeof(char *))
-		return -EINVAL;
+	if (pad >= arena_size || limits->max_count >= (arena_size - pad) / sizeof(char *))
+		return -EINVAL; /* the arena cannot even hold the pointer array */
 	slots_bytes = (limits->max_count + 1) * sizeof(char *);
 	argv = (char **)(void *)(arena + pad);
 	str_pos = pad + slots_bytes;

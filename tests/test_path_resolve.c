@@ -20,7 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <seccomp.h>
+#include <sys/syscall.h>
+
 #include "path_resolve.h"
+#include "target_mem.h"
 
 static char base[PATH_MAX]; /* real path of the temporary tree */
 
@@ -137,7 +141,7 @@ static void expect_at(const struct child *ch, int dirfd, const char *path, unsig
 {
 	struct path_resolution r;
 	char want[PATH_MAX * 2];
-	int rc = path_resolve(ch->pid, 0, dirfd, path, flags, &r);
+	int rc = path_resolve(ch->pid, 0, dirfd, path, flags, -1, 0, &r);
 
 	snprintf(want, sizeof(want), "%s%s", in_base ? base : "", want_path);
 	ck_assert_msg(rc == 0, "'%s': %s", path, strerror(-rc));
@@ -152,7 +156,7 @@ static void expect_error(const struct child *ch, int dirfd, const char *path, un
                          int want)
 {
 	struct path_resolution r;
-	int rc = path_resolve(ch->pid, 0, dirfd, path, flags, &r);
+	int rc = path_resolve(ch->pid, 0, dirfd, path, flags, -1, 0, &r);
 
 	ck_assert_msg(rc == want, "'%s': got %d (%s), want %d", path, rc, strerror(-rc), want);
 	ck_assert_int_eq(r.parent_fd, -1);
@@ -195,13 +199,13 @@ START_TEST(symlinks_resolve_to_their_real_location)
 	expect_at(&ch, AT_FDCWD, "link_out/secret", 0, "/outside/secret", true);
 	expect_at(&ch, AT_FDCWD, "etc_link/passwd", 0, "/etc/passwd", false);
 	/* A final symlink is reported as itself unless the syscall follows it. */
-	ck_assert_int_eq(path_resolve(ch.pid, 0, AT_FDCWD, "final_link", 0, &r), 0);
+	ck_assert_int_eq(path_resolve(ch.pid, 0, AT_FDCWD, "final_link", 0, -1, 0, &r), 0);
 	ck_assert(r.final_exists && r.final_is_symlink);
 	ck_assert_str_eq(r.final, "final_link");
 	path_resolution_release(&r);
 	expect_at(&ch, AT_FDCWD, "final_link", PATH_RESOLVE_FOLLOW, "/outside/secret", true);
-	ck_assert_int_eq(path_resolve(ch.pid, 0, AT_FDCWD, "final_link", PATH_RESOLVE_FOLLOW, &r),
-	                 0);
+	ck_assert_int_eq(
+	        path_resolve(ch.pid, 0, AT_FDCWD, "final_link", PATH_RESOLVE_FOLLOW, -1, 0, &r), 0);
 	ck_assert(r.final_exists && !r.final_is_symlink);
 	path_resolution_release(&r);
 	/* A trailing slash follows too, as in the kernel. */
@@ -210,7 +214,7 @@ START_TEST(symlinks_resolve_to_their_real_location)
 	expect_error(&ch, AT_FDCWD, "loop", PATH_RESOLVE_FOLLOW, -ELOOP);
 	expect_error(&ch, AT_FDCWD, "loop/x", 0, -ELOOP);
 	/* A missing final component is fine: creating it is what the syscall may do. */
-	ck_assert_int_eq(path_resolve(ch.pid, 0, AT_FDCWD, "link_out/new", 0, &r), 0);
+	ck_assert_int_eq(path_resolve(ch.pid, 0, AT_FDCWD, "link_out/new", 0, -1, 0, &r), 0);
 	ck_assert(!r.final_exists);
 	ck_assert_str_eq(r.parent_path, in_base("/outside"));
 	/* The parent descriptor is the real directory: acting through it lands there. */
@@ -271,21 +275,25 @@ START_TEST(empty_path_names_the_dirfd)
 	expect_at(&ch, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, "/dir/file", true);
 	expect_at(&ch, ch.outside_fd, "", PATH_RESOLVE_EMPTY_PATH, "/outside", true);
 	expect_at(&ch, AT_FDCWD, "", PATH_RESOLVE_EMPTY_PATH, "/dir", true);
-	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert_int_eq(
+	        path_resolve(ch.pid, 0, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, -1, 0, &r), 0);
 	ck_assert(!r.anonymous && r.final[0] == '\0' && r.final_exists);
 	path_resolution_release(&r);
 	/* Objects without a place in the tree are anonymous: no path to match. */
-	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.sock_fd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert_int_eq(
+	        path_resolve(ch.pid, 0, ch.sock_fd, "", PATH_RESOLVE_EMPTY_PATH, -1, 0, &r), 0);
 	ck_assert(r.anonymous);
 	ck_assert_str_eq(r.path, "");
 	path_resolution_release(&r);
-	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.memfd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.memfd, "", PATH_RESOLVE_EMPTY_PATH, -1, 0, &r),
+	                 0);
 	ck_assert(r.anonymous);
 	ck_assert_str_eq(r.path, "");
 	path_resolution_release(&r);
 	/* A deleted file has no location either. */
 	ck_assert_int_eq(unlink(in_base("/dir/file")), 0);
-	ck_assert_int_eq(path_resolve(ch.pid, 0, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, &r), 0);
+	ck_assert_int_eq(
+	        path_resolve(ch.pid, 0, ch.file_fd, "", PATH_RESOLVE_EMPTY_PATH, -1, 0, &r), 0);
 	ck_assert(r.anonymous);
 	path_resolution_release(&r);
 	expect_error(&ch, 9999, "", PATH_RESOLVE_EMPTY_PATH, -EBADF);
@@ -340,6 +348,95 @@ START_TEST(gone_target)
 }
 END_TEST
 
+static void on_usr1(int sig)
+{
+}
+
+/*
+ * The whole chain as the supervisor will run it: a notified mkdirat, its path read from the
+ * target's memory, resolved while the notification is live; once the syscall is interrupted,
+ * the same resolution is refused although the target and its cwd still exist.
+ */
+START_TEST(stale_notification_is_refused)
+{
+	int info[2], done[2], rel[2], lfd_num, pidfd, lfd, err, status;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	struct path_resolution r;
+	char path[PATH_MAX];
+	pid_t pid;
+
+	make_tree();
+	ck_assert_int_eq(pipe(info), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	ck_assert_int_eq(pipe(rel), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		char c;
+
+		close(rel[1]);
+		sigaction(SIGUSR1, &sa, NULL);
+		if (chdir(in_base("/dir")) != 0)
+			_exit(79);
+		if (ctx == NULL ||
+		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(mkdirat), 0) < 0 ||
+		    seccomp_load(ctx) < 0)
+			_exit(80);
+		lfd_num = seccomp_notify_fd(ctx);
+		if (write(info[1], &lfd_num, sizeof(lfd_num)) != sizeof(lfd_num))
+			_exit(81);
+		err = mkdirat(AT_FDCWD, "sub/../sub/new", 0700) < 0 ? errno : 0;
+		if (write(done[1], &err, sizeof(err)) != sizeof(err))
+			_exit(82);
+		while (read(rel[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(rel[0]);
+	ck_assert_int_eq(read(info[0], &lfd_num, sizeof(lfd_num)), (ssize_t)sizeof(lfd_num));
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	ck_assert_int_ge(pidfd, 0);
+	lfd = (int)syscall(SYS_pidfd_getfd, pidfd, lfd_num, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(seccomp_notify_alloc(&req, &resp), 0);
+	memset(req, 0, sizeof(*req));
+	ck_assert_int_eq(seccomp_notify_receive(lfd, req), 0);
+
+	ck_assert_int_gt(target_read_string((pid_t)req->pid, req->data.args[1], path, sizeof(path),
+	                                    lfd, req->id),
+	                 0);
+	ck_assert_int_eq(
+	        path_resolve((pid_t)req->pid, 0, (int)req->data.args[0], path, 0, lfd, req->id, &r),
+	        0);
+	ck_assert_str_eq(r.path, in_base("/dir/sub/new"));
+	ck_assert(!r.final_exists);
+	path_resolution_release(&r);
+
+	kill(pid, SIGUSR1);
+	ck_assert_int_eq(read(done[0], &err, sizeof(err)), (ssize_t)sizeof(err));
+	ck_assert_int_eq(err, EINTR);
+	ck_assert_int_eq(
+	        path_resolve((pid_t)req->pid, 0, (int)req->data.args[0], path, 0, lfd, req->id, &r),
+	        -ENOENT);
+	ck_assert_int_eq(r.parent_fd, -1);
+	/* Only the notification check refused it. */
+	ck_assert_int_eq(
+	        path_resolve((pid_t)req->pid, 0, (int)req->data.args[0], path, 0, -1, 0, &r), 0);
+	path_resolution_release(&r);
+
+	close(rel[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	seccomp_notify_free(req, resp);
+	close(lfd);
+	close(pidfd);
+	nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+END_TEST
+
 START_TEST(openat2_is_available_here)
 {
 	/* The test machines run Linux >= 5.6; elsewhere callers deny (see path_resolve.h). */
@@ -360,6 +457,7 @@ static Suite *path_resolve_suite(void)
 	tcase_add_test(tc, chrooted_target_sees_its_root);
 	tcase_add_test(tc, removed_directory_has_no_location);
 	tcase_add_test(tc, gone_target);
+	tcase_add_test(tc, stale_notification_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -270,6 +270,15 @@ START_TEST(argv_arrays)
 	ck_assert_int_eq(
 	        target_read_argv(ch.pid, ch.l.argv64, &lim, arena, 48, &argv, &argc, -1, 0),
 	        -E2BIG);
+	/* An arena that cannot hold the pointer array is a caller error, not an overflow. */
+	lim.max_count = SIZE_MAX;
+	ck_assert_int_eq(target_read_argv(ch.pid, ch.l.argv64, &lim, arena, sizeof(arena), &argv,
+	                                  &argc, -1, 0),
+	                 -EINVAL);
+	lim.max_count = 3;
+	ck_assert_int_eq(
+	        target_read_argv(ch.pid, ch.l.argv64, &lim, arena, 24, &argv, &argc, -1, 0),
+	        -EINVAL);
 	/* A NULL argv is an empty one. */
 	ck_assert_int_eq(
 	        target_read_argv(ch.pid, 0, &lim, arena, sizeof(arena), &argv, &argc, -1, 0), 0);
