@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,19 +88,36 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+/*
+ * The supervisor's own root and mount namespace, read once: bouncer never changes them while
+ * running, and re-reading them per notification would cost two system calls each time.
+ */
+static struct {
+	pthread_once_t once;
+	int err;
+	struct stat root, mnt_ns;
+} own = {.once = PTHREAD_ONCE_INIT};
+
+static void read_own_root(void)
+{
+	if (stat("/", &own.root) < 0 || stat("/proc/self/ns/mnt", &own.mnt_ns) < 0)
+		own.err = -errno;
+}
+
 static int detect_same_root(struct resolve_ctx *ctx)
 {
-	struct stat root, ours, ns_target, ns_ours;
+	struct stat root, ns_target;
 	char p[64];
 
-	if (fstat(ctx->root_fd, &root) < 0 || stat("/", &ours) < 0)
+	pthread_once(&own.once, read_own_root);
+	if (own.err < 0)
+		return own.err;
+	if (fstat(ctx->root_fd, &root) < 0)
 		return -errno;
 	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)ctx->tid);
 	if (stat(p, &ns_target) < 0)
 		return -errno;
-	if (stat("/proc/self/ns/mnt", &ns_ours) < 0)
-		return -errno;
-	ctx->same_root = same_file(&root, &ours) && same_file(&ns_target, &ns_ours);
+	ctx->same_root = same_file(&root, &own.root) && same_file(&ns_target, &own.mnt_ns);
 	return 0;
 }
 
@@ -321,13 +339,14 @@ static int open_parent(const struct resolve_ctx *ctx, int start_fd, const char *
 static bool in_own_proc_entry(int fd, const char *path)
 {
 	struct statfs sfs;
-	char own[32];
+	char entry[32];
 	size_t n;
 
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+	/* The cheap string test first: most paths are nowhere near /proc. */
+	n = (size_t)snprintf(entry, sizeof(entry), "/proc/%d", (int)getpid());
+	if (strncmp(path, entry, n) != 0 || (path[n] != '\0' && path[n] != '/'))
 		return false;
-	n = (size_t)snprintf(own, sizeof(own), "/proc/%d", (int)getpid());
-	return strncmp(path, own, n) == 0 && (path[n] == '\0' || path[n] == '/');
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 }
 
 static int resolve_once(const struct resolve_ctx *ctx, int dirfd, char *path,

@@ -14,6 +14,9 @@
 /* Remote iovecs per process_vm_readv call: 16 pages is more than any string we accept. */
 #define TARGET_MEM_IOV_MAX 16
 
+/* Size of the first read of a string: covers nearly every path in one call. */
+#define TARGET_MEM_FIRST_READ 256
+
 static size_t target_page_size(void)
 {
 	static size_t cached;
@@ -116,6 +119,13 @@ int target_read_string(pid_t tid, uint64_t addr, char *buf, size_t size, int lis
 		size_t chunk = page - (size_t)(at % page);
 		ssize_t got;
 		char *nul;
+
+		/*
+		 * Most strings are short: try a small first read (copying up to a page for a
+		 * 20-byte path costs more than the system call), then whole pages.
+		 */
+		if (done == 0 && chunk > TARGET_MEM_FIRST_READ)
+			chunk = TARGET_MEM_FIRST_READ;
 
 		if (at < addr)
 			return -EFAULT;
