@@ -4,7 +4,6 @@
  * same on every architecture for these calls (the kernel's generic prototypes); only numbers
  * differ, and the supervisor looks entries up by name.
  */
-#define _GNU_SOURCE
 #include "syscall_args.h"
 
 #include <fcntl.h>

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#define _GNU_SOURCE /* process_vm_readv */
 #include "target_mem.h"
 
 #include <errno.h>

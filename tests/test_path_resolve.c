@@ -4,7 +4,6 @@
  * (symlinks out of the tree, `..` escapes, doubled slashes, /proc/self paths, a chroot), and
  * every path it could pass must resolve to where it really leads.
  */
-#define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>

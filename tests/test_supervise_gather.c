@@ -6,7 +6,6 @@
  * connect and from a msghdr, a relative unix socket path, execve's followed program and argv,
  * AT_EMPTY_PATH, the caller's exe and ids, and openat2's RESOLVE_IN_ROOT refusal.
  */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for syscall_args.c: the table of inspectable pointer arguments. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <fcntl.h>
 #include <seccomp.h>

@@ -3,7 +3,6 @@
  * Live tests for target_mem.c: a forked child lays out strings and structs at page edges, next
  * to PROT_NONE pages, and the parent reads them with process_vm_readv as the supervisor would.
  */
-#define _GNU_SOURCE
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
