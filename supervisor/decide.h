@@ -24,6 +24,8 @@ struct decision {
 	int64_t val;
 	/* SIGKILL the caller's process before replying (KILL_PROCESS in enforce mode). */
 	bool kill;
+	/* The answer was already given (emulation with SECCOMP_ADDFD_FLAG_SEND answers itself). */
+	bool answered;
 	/* Write a record (plain allows that reach the supervisor are not records, see below). */
 	bool record;
 	enum record_action action;

@@ -15,10 +15,12 @@ enum log_entry_kind {
 
 struct log_entry {
 	uint32_t kind;
-	uint32_t size;    /* of the whole entry, header included, multiple of 8 */
-	uint32_t length;  /* RAW: bytes of text */
-	uint32_t exe_len; /* RECORD: bytes of exe (without NUL) */
-	/* RAW: text. RECORD: struct record, then comm[16], then exe + NUL. */
+	uint32_t size;      /* of the whole entry, header included, multiple of 8 */
+	uint32_t length;    /* RAW: bytes of text */
+	uint32_t exe_len;   /* RECORD: bytes of exe (without NUL) */
+	uint32_t extra_len; /* RECORD: bytes of extra (without NUL), 0 when absent */
+	uint32_t has_extra;
+	/* RAW: text. RECORD: struct record, comm[16], exe + NUL, extra + NUL. */
 	_Alignas(8) char payload[];
 };
 
@@ -96,6 +98,7 @@ static void job_work(uv_work_t *req)
 			memcpy(&r, e->payload, sizeof(r));
 			r.comm = e->payload + sizeof(r);
 			r.exe = e->payload + sizeof(r) + 16;
+			r.extra = e->has_extra ? r.exe + e->exe_len + 1 : NULL;
 			used += record_format(w->text + used, RECORD_MAX, &r);
 		}
 		off += e->size;
@@ -257,7 +260,9 @@ static void entry_commit(struct log_writer *w, struct log_entry *e)
 int log_writer_append_record(struct log_writer *w, const struct record *r)
 {
 	size_t exe_len = r->exe != NULL ? strnlen(r->exe, PATH_MAX) : 0;
-	size_t size = ALIGN8(sizeof(struct log_entry) + sizeof(*r) + 16 + exe_len + 1);
+	size_t extra_len = r->extra != NULL ? strnlen(r->extra, RECORD_EXTRA_MAX) : 0;
+	size_t size =
+	        ALIGN8(sizeof(struct log_entry) + sizeof(*r) + 16 + exe_len + 1 + extra_len + 1);
 	struct log_entry *e = entry_space(w, size);
 	char *strings;
 
@@ -275,6 +280,11 @@ int log_writer_append_record(struct log_writer *w, const struct record *r)
 	if (exe_len)
 		memcpy(strings + 16, r->exe, exe_len);
 	strings[16 + exe_len] = '\0';
+	e->has_extra = r->extra != NULL;
+	e->extra_len = (uint32_t)extra_len;
+	if (extra_len)
+		memcpy(strings + 16 + exe_len + 1, r->extra, extra_len);
+	strings[16 + exe_len + 1 + extra_len] = '\0';
 	entry_commit(w, e);
 	return 0;
 }
@@ -293,6 +303,8 @@ void log_writer_commit(struct log_writer *w, size_t len)
 	e->kind = LOG_ENTRY_RAW;
 	e->length = (uint32_t)len;
 	e->exe_len = 0;
+	e->extra_len = 0;
+	e->has_extra = 0;
 	e->size = (uint32_t)ALIGN8(sizeof(struct log_entry) + len);
 	entry_commit(w, e);
 }

@@ -264,6 +264,8 @@ size_t record_format(char *buf, size_t size, const struct record *r)
 	}
 	puts_(&o, ",\"policy\":");
 	put_string(&o, r->policy ? r->policy : "");
+	if (r->extra != NULL)
+		puts_(&o, r->extra);
 	puts_(&o, "}\n");
 	return o.full ? 0 : o.pos;
 }

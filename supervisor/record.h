@@ -28,7 +28,9 @@
  * comment at most RECORD_COMMENT_MAX. Keys, numbers, the run id and the arch and syscall names
  * take well under 2048 bytes.
  */
-#define RECORD_MAX (6 * (2 * PATH_MAX + 16 + RECORD_COMMENT_MAX) + 2048)
+/* Upper bound of record.extra (its producers keep it within, truncating argv first). */
+#define RECORD_EXTRA_MAX (64 * 1024)
+#define RECORD_MAX       (6 * (2 * PATH_MAX + 16 + RECORD_COMMENT_MAX) + 2048 + RECORD_EXTRA_MAX)
 
 enum record_action {
 	RECORD_ALLOW,
@@ -66,6 +68,12 @@ struct record {
 	enum record_would would;
 	int would_errno; /* for RECORD_WOULD_DENY */
 	const char *policy;
+	/*
+	 * Further members, already formatted as JSON and starting with ',' (e.g.
+	 * ,"paths":[...],"emulated":true), or NULL. Used by the decisions that know more than
+	 * registers: argument inspection, operator answers, grants. Copied by the log writer.
+	 */
+	const char *extra;
 };
 
 /*

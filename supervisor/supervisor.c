@@ -102,48 +102,45 @@ static bool is_set_name(const char *name, uint64_t option)
 	return option == PR_SET_NAME && name != NULL && strcmp(name, "prctl") == 0;
 }
 
-static void write_record(struct supervisor *sup, const struct seccomp_notif *req,
-                         const struct timespec *ts, uint32_t arch, const char *name,
-                         const struct procinfo *who, const struct policy_verdict *verdict,
-                         const struct decision *d)
+static void write_record(struct supervisor *sup, const struct notification *n)
 {
+	const struct seccomp_notif *req = &n->req;
+	const struct decision *d = &n->decision;
 	struct record r;
 
 	memset(&r, 0, sizeof(r));
-	r.ts = *ts;
+	r.ts = n->ts;
 	r.run_id = sup->run_id;
 	r.seq = ++sup->seq;
-	r.pid = who->pid;
+	r.pid = n->who->pid;
 	r.tid = (pid_t)req->pid;
-	r.comm = who->comm;
-	r.exe = who->exe;
-	r.arch = arch_name(arch);
-	r.syscall = name;
+	r.comm = n->who->comm;
+	r.exe = n->who->exe;
+	r.arch = arch_name(n->arch);
+	r.syscall = n->name;
 	r.nr = req->data.nr;
 	memcpy(r.args, req->data.args, sizeof(r.args));
 	r.action = d->action;
 	r.errno_value = d->errno_value;
-	r.rule_index = verdict->rule != NULL ? (long)verdict->rule->index : -1;
-	r.rule_comment = verdict->rule != NULL ? verdict->rule->comment : NULL;
+	r.rule_index = n->verdict.rule != NULL ? (long)n->verdict.rule->index : -1;
+	r.rule_comment = n->verdict.rule != NULL ? n->verdict.rule->comment : NULL;
 	r.audit = sup->audit;
 	r.would = d->would;
 	r.would_errno = d->would_errno;
 	r.policy = sup->policy_name;
+	r.extra = n->extra[0] != '\0' ? n->extra : NULL;
 
-	summary_count(sup->summary, &r, arch);
+	summary_count(sup->summary, &r, n->arch);
 	if (sup->log != NULL && log_writer_append_record(sup->log, &r) < 0)
 		sup->record_failures++;
 }
 
-void supervisor_handle_one(struct supervisor *sup, int fd)
+/*
+ * Stage 1: receive one notification and say who made it. Returns 0, or a negative errno when
+ * there is nothing to answer (the target went away).
+ */
+static int notification_receive(struct supervisor *sup, int fd, struct notification *n)
 {
-	struct seccomp_notif *req = sup->buffers.req;
-	const struct procinfo *who;
-	struct policy_verdict verdict;
-	struct decision d;
-	struct timespec ts;
-	const char *name;
-	uint32_t arch;
 	bool read_proc;
 	int rc;
 
@@ -154,39 +151,58 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 			sup->gone++;
 		else if (rc != -EINTR)
 			sup->failures++;
-		return;
+		return rc;
 	}
 	sup->notifications++;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	n->listener = fd;
+	/* A copy, so that a held notification (and the next receive) cannot disturb it. */
+	memcpy(&n->req, sup->buffers.req, sizeof(n->req));
+	clock_gettime(CLOCK_REALTIME, &n->ts);
+	n->arch = syscall_call_arch(n->req.data.arch, n->req.data.nr);
+	n->name = syscall_name(&sup->names, n->arch, n->req.data.nr);
+	n->extra[0] = '\0';
 
-	arch = syscall_call_arch(req->data.arch, req->data.nr);
-	name = syscall_name(&sup->names, arch, req->data.nr);
-	policy_evaluate(sup->policy, &req->data, &verdict);
-	decide(&verdict, sup->audit, sup->default_errno, &d);
-
-	who = procinfo_lookup(sup->procs, (pid_t)req->pid, &read_proc);
-	if (read_proc && notify_id_valid(fd, req->id) < 0) {
+	n->who = procinfo_lookup(sup->procs, (pid_t)n->req.pid, &read_proc);
+	if (read_proc && notify_id_valid(fd, n->req.id) < 0) {
 		/*
 		 * The thread died while /proc was read: what was read may belong to a new process
 		 * that reused its id. Nothing to answer; forget the entry.
 		 */
-		procinfo_forget_process(sup->procs, (pid_t)req->pid, 0);
+		procinfo_forget_process(sup->procs, (pid_t)n->req.pid, 0);
 		sup->gone++;
-		return;
+		return -ENOENT;
 	}
 	if (read_proc)
-		exit_watch_add(&sup->exits, (pid_t)req->pid, who->pid);
+		exit_watch_add(&sup->exits, (pid_t)n->req.pid, n->who->pid);
+	return 0;
+}
 
-	if (d.kill) {
+/* Stage 2: what the profile says, and what the supervisor does about it. */
+static void notification_decide(struct supervisor *sup, struct notification *n)
+{
+	policy_evaluate(sup->policy, &n->req.data, &n->verdict);
+	decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
+}
+
+/* Stages 3 and 4: answer the kernel, then record and keep the caches true. */
+void supervisor_answer(struct supervisor *sup, struct notification *n)
+{
+	const struct decision *d = &n->decision;
+	pid_t tid = (pid_t)n->req.pid;
+	int rc = 0;
+
+	if (d->kill) {
 		/*
 		 * The target is blocked in this notification, so its id cannot have been reused:
 		 * kill() with a thread id signals that thread's whole process, and SIGKILL is
 		 * process-wide. The reply below only releases the dying thread.
 		 */
-		kill(who->pid > 0 ? who->pid : (pid_t)req->pid, SIGKILL);
+		kill(n->who->pid > 0 ? n->who->pid : tid, SIGKILL);
 	}
-	rc = notify_respond(fd, &sup->buffers, req->id, d.error, d.val, d.flags);
-	if (rc < 0 && !d.kill) {
+	if (!d->answered)
+		rc = notify_respond(n->listener, &sup->buffers, n->req.id, d->error, d->val,
+		                    d->flags);
+	if (rc < 0 && !d->kill) {
 		/*
 		 * ENOENT: the target was interrupted (a signal) or killed before the answer; its
 		 * syscall did not run as decided. With SA_RESTART the kernel sends the same call
@@ -199,13 +215,23 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 			sup->failures++;
 		return;
 	}
-	if (d.record)
-		write_record(sup, req, &ts, arch, name, who, &verdict, &d);
-	/* After the record: forgetting may move the cache entry `who` points to. */
-	if (d.flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE) {
-		if (is_exec(name))
-			procinfo_forget_process(sup->procs, (pid_t)req->pid, who->pid);
-		else if (is_set_name(name, req->data.args[0]))
-			procinfo_forget_process(sup->procs, (pid_t)req->pid, 0);
+	if (d->record)
+		write_record(sup, n);
+	/* After the record: forgetting may move the cache entry n->who points to. */
+	if (d->flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE) {
+		if (is_exec(n->name))
+			procinfo_forget_process(sup->procs, tid, n->who->pid);
+		else if (is_set_name(n->name, n->req.data.args[0]))
+			procinfo_forget_process(sup->procs, tid, 0);
 	}
+}
+
+void supervisor_handle_one(struct supervisor *sup, int fd)
+{
+	struct notification *n = &sup->current;
+
+	if (notification_receive(sup, fd, n) < 0)
+		return;
+	notification_decide(sup, n);
+	supervisor_answer(sup, n);
 }

@@ -12,14 +12,34 @@
 
 #include <uv.h>
 
+#include "decide.h"
 #include "error.h"
 #include "exit_watch.h"
 #include "log_writer.h"
 #include "notify.h"
 #include "policy_compile.h"
 #include "procinfo.h"
+#include "record.h"
 #include "summary.h"
 #include "syscall_names.h"
+
+/*
+ * One notification on its way through the supervisor: received (stage 1), decided (stage 2),
+ * answered and recorded (stages 3 and 4, supervisor_answer). Self-contained, so that a decision
+ * that waits (an operator's answer) can keep it and answer later.
+ */
+struct notification {
+	int listener;
+	struct seccomp_notif req;   /* copied out of the receive buffer */
+	struct timespec ts;         /* when it was received (CLOCK_REALTIME) */
+	uint32_t arch;              /* the call's arch (x32 told apart) */
+	const char *name;           /* syscall name, NULL if libseccomp has none */
+	const struct procinfo *who; /* valid until the next notification */
+	struct policy_verdict verdict;
+	struct decision decision;
+	/* Record members only some decisions have (record.extra), "" when none. */
+	char extra[RECORD_EXTRA_MAX];
+};
 
 struct supervisor {
 	uv_loop_t *loop;
@@ -38,6 +58,7 @@ struct supervisor {
 	unsigned listeners; /* open listeners */
 	bool sync_wake_up;  /* the kernel took SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool quiet;
+	struct notification current; /* the one being handled (no allocation per call) */
 	/* Called when the last listener closes. */
 	void (*on_all_listeners_closed)(struct supervisor *sup);
 	/* Statistics. */
@@ -59,5 +80,8 @@ int supervisor_add_listener(struct supervisor *sup, int listener_fd);
 
 /* Hot path: receive one notification from listener_fd and answer it. Never exits. */
 void supervisor_handle_one(struct supervisor *sup, int listener_fd);
+
+/* Answers n as n->decision says (unless already answered), then records it. */
+void supervisor_answer(struct supervisor *sup, struct notification *n);
 
 #endif
