@@ -7,7 +7,6 @@
  * Fields used (kernel/auditsc.c audit_seccomp()): pid, comm, exe, arch (AUDIT_ARCH_*, which
  * libseccomp's SCMP_ARCH_* tokens equal), syscall, code (the filter's SECCOMP_RET_* value).
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

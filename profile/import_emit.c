@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Imported events → bouncer.decision/1 records. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,6 @@
  * fork/clone. Records get synthetic, increasing timestamps (1970-01-01T00:00:00 plus one
  * nanosecond per line), so that "first seen" follows the trace's order.
  */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The profile model: one rule per syscall name, canonical order, evaluation. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>

@@ -7,7 +7,6 @@
  * number is known once all earlier blocks are counted, which is when messages are printed.
  * Memory: at most QUEUE_BLOCKS blocks in flight, plus a few counters per block.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -98,12 +98,17 @@ START_TEST(check_against_profiles_and_stock)
 	ck_assert_ptr_nonnull(strstr(out, "b.json syscalls[2], not by the profile\n"));
 	ck_assert_ptr_null(strstr(out, "missing: write"));
 	free(out);
-	/* The stock default policy (allow everything) allows any x86_64 need. */
+	/* The stock default policy (policies/default.json) allows read and denies ptrace. */
 	const char *const sys[] = {"read", "ptrace", NULL};
 	const char *const args[] = {NULL, NULL};
 	ck_assert_int_eq(pt_run(&out, NULL, "check", "--against", "default",
 	                        log_with("s.log", sys, args, "SCMP_ARCH_X86_64"), NULL),
-	                 0);
+	                 1);
+	ck_assert_ptr_nonnull(strstr(out,
+	                             "missing on SCMP_ARCH_X86_64: ptrace: SCMP_ACT_ERRNO by a "
+	                             "rule (needed 1, first seen: /bin/app)\n"));
+	ck_assert_ptr_null(strstr(out, ": read"));
+	ck_assert_ptr_nonnull(strstr(out, "default: 1 missing\n"));
 	free(out);
 	ck_assert_int_eq(pt_run(NULL, &err, "check", "--against", "nosuchprofile", pa, NULL), 2);
 	ck_assert_ptr_nonnull(strstr(err, "no stock profile \"nosuchprofile\""));
