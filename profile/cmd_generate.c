@@ -155,6 +155,11 @@ int prof_cmd_generate(int argc, char **argv)
 	if (bad)
 		fprintf(stderr, "bouncer: skipped %llu malformed line%s\n", bad,
 		        bad == 1 ? "" : "s");
+	if (prof_needs_records(needs) == 0)
+		fprintf(stderr,
+		        "bouncer: no decision records in the input: the profile allows "
+		        "nothing%s\n",
+		        base ? " beyond the base" : "");
 	m = prof_generate(needs, &gen);
 	if (!m) {
 		bouncer_error_set(&err, -ENOMEM, "out of memory");

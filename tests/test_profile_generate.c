@@ -443,6 +443,15 @@ START_TEST(notify_generalises_paths)
 	ck_assert_ptr_nonnull(
 	        strstr(out, "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\""));
 	free(out);
+	/* check: supervised needs count as allowed, with a note. */
+	char path[300];
+	snprintf(path, sizeof(path), "%s/notify.json", pt_dir());
+	ck_assert_int_eq(
+	        pt_run(NULL, NULL, "generate", "--notify", "-o", path, pt_file("n.log", log), NULL),
+	        0);
+	ck_assert_int_eq(pt_run(&out, NULL, "check", path, pt_file("n.log", log), NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "note: 2 needs fell to SCMP_ACT_NOTIFY rules"));
+	free(out);
 	/* Without --notify the same records give plain allows. */
 	ck_assert_int_eq(pt_run(&out, NULL, "generate", pt_file("n.log", log), NULL), 0);
 	ck_assert_ptr_null(strstr(out, "SCMP_ACT_NOTIFY"));
