@@ -58,6 +58,7 @@ static void add_rule(struct prof_model *out, const struct prof_model *from,
 		memcpy(r->conds, src->conds, sizeof(r->conds));
 		r->n_conds = src->n_conds;
 		r->extra = json_incref(src->extra);
+		r->inactive = src->inactive;
 	}
 	append_origin(r, from, src);
 }

@@ -163,6 +163,9 @@ struct prof_rule {
 	char *comment;  /* NULL when none */
 	json_t *extra;  /* other keys of the rule kept verbatim (includes, supervise...) */
 	long src_index; /* index in the source's syscalls[], -1 for generated rules */
+	/* includes/excludes (Docker) leave this rule out of a default Docker container on
+	 * x86_64 (see prof_read.c): kept and written, ignored by evaluation and lint. */
+	bool inactive;
 };
 
 struct prof_model {

@@ -369,6 +369,7 @@ static void copy_base(struct prof_model *m, const struct prof_model *base)
 		         b->comment ? b->comment : "");
 		r->comment = strdup(buf);
 		r->extra = json_incref(b->extra);
+		r->inactive = b->inactive;
 	}
 	if (base->listener_path)
 		m->listener_path = strdup(base->listener_path);

@@ -98,8 +98,8 @@ static const char *const credentials[] = {"capset",   "setuid",   "setgid",    "
 static bool allows_unconditioned(const struct prof_model *m, const char *name)
 {
 	for (size_t i = 0; i < m->n_rules; i++)
-		if (strcmp(m->rules[i].name, name) == 0 && prof_action_runs(m->rules[i].action) &&
-		    m->rules[i].n_conds == 0)
+		if (!m->rules[i].inactive && strcmp(m->rules[i].name, name) == 0 &&
+		    prof_action_runs(m->rules[i].action) && m->rules[i].n_conds == 0)
 			return true;
 	return false;
 }
@@ -107,8 +107,8 @@ static bool allows_unconditioned(const struct prof_model *m, const char *name)
 static bool has_conditioned_allow(const struct prof_model *m, const char *name)
 {
 	for (size_t i = 0; i < m->n_rules; i++)
-		if (strcmp(m->rules[i].name, name) == 0 && prof_action_runs(m->rules[i].action) &&
-		    m->rules[i].n_conds > 0)
+		if (!m->rules[i].inactive && strcmp(m->rules[i].name, name) == 0 &&
+		    prof_action_runs(m->rules[i].action) && m->rules[i].n_conds > 0)
 			return true;
 	return false;
 }
@@ -149,8 +149,9 @@ static void check_arches(const struct prof_model *m, struct lint_report *r)
 		size_t unknown = 0;
 		char missing[256] = "";
 
-		/* Report each name once even when several rules carry it. */
-		bool seen = false;
+		/* Rules for other arches or capabilities (includes/excludes) are not judged;
+		 * each name is reported once even when several rules carry it. */
+		bool seen = rule->inactive;
 		for (size_t j = 0; j < i; j++)
 			seen |= strcmp(m->rules[j].name, rule->name) == 0;
 		if (seen)
@@ -216,7 +217,7 @@ static void check_rules(const struct prof_model *m, struct lint_report *r)
 {
 	for (size_t i = 0; i < m->n_rules; i++) {
 		const struct prof_rule *rule = &m->rules[i];
-		bool runs = prof_action_runs(rule->action);
+		bool runs = prof_action_runs(rule->action) && !rule->inactive;
 
 		if (runs && rule->n_conds == 0) {
 			for (size_t d = 0; d < sizeof(dangerous) / sizeof(dangerous[0]); d++)
@@ -255,7 +256,8 @@ static void check_rules(const struct prof_model *m, struct lint_report *r)
 		for (size_t j = 0; j < i; j++) {
 			const struct prof_rule *o = &m->rules[j];
 
-			if (strcmp(o->name, rule->name) != 0 || !prof_rules_same_conds(o, rule))
+			if (o->inactive || rule->inactive || strcmp(o->name, rule->name) != 0 ||
+			    !prof_rules_same_conds(o, rule))
 				continue;
 			if (o->action == rule->action && o->has_errno == rule->has_errno &&
 			    o->errno_ret == rule->errno_ret)

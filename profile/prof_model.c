@@ -307,7 +307,7 @@ enum prof_action prof_model_eval(const struct prof_model *m, const char *name, c
 		const struct prof_rule *r = &m->rules[i];
 		bool unsure = false, holds = true;
 
-		if (strcmp(r->name, name) != 0)
+		if (r->inactive || strcmp(r->name, name) != 0)
 			continue;
 		for (unsigned c = 0; c < r->n_conds && holds; c++) {
 			unsigned idx = r->conds[c].index;
@@ -339,7 +339,7 @@ bool prof_model_covers(const struct prof_model *p, const struct prof_rule *r)
 		const struct prof_rule *q = &p->rules[i];
 		bool subset = true;
 
-		if (strcmp(q->name, r->name) != 0 || !prof_action_runs(q->action))
+		if (q->inactive || strcmp(q->name, r->name) != 0 || !prof_action_runs(q->action))
 			continue;
 		/* Every condition of q must also be one of r's: q allows a superset. */
 		for (unsigned a = 0; a < q->n_conds && subset; a++) {
@@ -355,7 +355,7 @@ bool prof_model_covers(const struct prof_model *p, const struct prof_rule *r)
 	}
 	/* No rule for the name at all: the default decides. */
 	for (size_t i = 0; i < p->n_rules; i++)
-		if (strcmp(p->rules[i].name, r->name) == 0)
+		if (!p->rules[i].inactive && strcmp(p->rules[i].name, r->name) == 0)
 			return false;
 	return prof_action_runs(p->default_action);
 }

@@ -130,6 +130,57 @@ static int read_args(struct prof_model *m, struct prof_rule *r, json_t *args, si
 	return 0;
 }
 
+/*
+ * Docker's includes/excludes select rules by the container's capabilities, the host arch and
+ * kernel. A static profile is judged as it applies to a default Docker container on x86_64:
+ * Docker's default capability set, arch amd64, a kernel new enough for any minKernel.
+ */
+static const char *const docker_default_caps[] = {
+        "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+        "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+        "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+        "CAP_KILL",    "CAP_AUDIT_WRITE",
+};
+
+static bool has_default_cap(const char *cap)
+{
+	for (size_t i = 0; i < sizeof(docker_default_caps) / sizeof(docker_default_caps[0]); i++)
+		if (strcmp(cap, docker_default_caps[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_native_arch(const char *arch)
+{
+	return strcmp(arch, "amd64") == 0 || strcmp(arch, "x86_64") == 0 ||
+	       strcmp(arch, "SCMP_ARCH_X86_64") == 0;
+}
+
+static bool rule_inactive(json_t *rule)
+{
+	json_t *inc = json_object_get(rule, "includes"), *exc = json_object_get(rule, "excludes"),
+	       *v;
+	size_t i;
+	bool arch_ok = json_array_size(json_object_get(inc, "arches")) == 0;
+
+	json_array_foreach(json_object_get(inc, "caps"), i,
+	                   v) if (!json_is_string(v) ||
+	                          !has_default_cap(json_string_value(v))) return true;
+	json_array_foreach(json_object_get(inc, "arches"), i, v) arch_ok |=
+	        json_is_string(v) && is_native_arch(json_string_value(v));
+	if (!arch_ok)
+		return true;
+	json_array_foreach(json_object_get(exc, "caps"), i,
+	                   v) if (json_is_string(v) &&
+	                          has_default_cap(json_string_value(v))) return true;
+	json_array_foreach(json_object_get(exc, "arches"), i,
+	                   v) if (json_is_string(v) &&
+	                          is_native_arch(json_string_value(v))) return true;
+	/* excludes.minKernel: the rule is dropped on kernels at least that new, which any
+	 * current kernel is. */
+	return json_object_get(exc, "minKernel") != NULL;
+}
+
 static json_t *rule_extra(json_t *rule)
 {
 	static const char *const known[] = {"names",    "name", "action",
@@ -200,6 +251,7 @@ static int read_rule(struct prof_model *m, json_t *rule, size_t ri, bouncer_erro
 		if (comment)
 			r->comment = strdup(comment);
 		r->extra = rule_extra(rule);
+		r->inactive = rule_inactive(rule);
 		if (read_args(m, r, json_object_get(rule, "args"), ri, err) < 0) {
 			json_decref(names);
 			return -EINVAL;

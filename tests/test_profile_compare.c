@@ -185,6 +185,51 @@ START_TEST(merge_union_and_intersection)
 }
 END_TEST
 
+/* Docker's includes/excludes: a rule for capabilities a default container lacks, or for other
+ * arches, does not count. */
+START_TEST(includes_and_excludes)
+{
+	static const char docker_like[] =
+	        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+	        "{\"names\":[\"read\",\"exit_group\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+	        "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":"
+	        "[\"CAP_SYS_ADMIN\"]}},"
+	        "{\"names\":[\"chroot\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":"
+	        "[\"CAP_SYS_CHROOT\"]}},"
+	        "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+	        "\"value\":2114060288,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}],"
+	        "\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"],\"arches\":[\"s390x\"]}},"
+	        "{\"names\":[\"clone\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":"
+	        "[\"CAP_SYS_ADMIN\"]}},"
+	        "{\"names\":[\"arm_fadvise64_64\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":"
+	        "{\"arches\":[\"arm\",\"arm64\"]}}]}";
+	const char *const sys[] = {"mount", "chroot", "clone", "read", NULL};
+	const char *const args[] = {NULL, NULL,
+	                            "\"0x10000000\",\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"", NULL};
+	const char *p = pt_file("d.json", docker_like);
+	char *out;
+
+	ck_assert_int_eq(pt_run(&out, NULL, "check", p,
+	                        log_with("d.log", sys, args, "SCMP_ARCH_X86_64"), NULL),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(out, "missing on SCMP_ARCH_X86_64: mount: SCMP_ACT_ERRNO by "
+	                                  "default"));
+	ck_assert_ptr_nonnull(strstr(out, "missing on SCMP_ARCH_X86_64: clone with args[0] & "
+	                                  "0x7e020000 == 0x10000000"));
+	ck_assert_ptr_null(strstr(out, "chroot"));
+	ck_assert_ptr_nonnull(strstr(out, "d.json: 2 missing\n"));
+	free(out);
+	/* lint judges the profile as it applies: no dangerous-mount or clone finding, no
+	 * unknown-syscall for the arm-only rule. */
+	ck_assert_int_eq(pt_run(&out, NULL, "lint", p, NULL), 0);
+	ck_assert_ptr_nonnull(
+	        strstr(out, "d.json: 0 errors, 2 warnings\n")); /* exit, rt_sigreturn */
+	ck_assert_ptr_null(strstr(out, "mount"));
+	ck_assert_ptr_null(strstr(out, "clone"));
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("profile_compare");
@@ -194,6 +239,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, check_against_profiles_and_stock);
 	tcase_add_test(tc, diff_reports_meaning);
 	tcase_add_test(tc, merge_union_and_intersection);
+	tcase_add_test(tc, includes_and_excludes);
 	suite_add_tcase(s, tc);
 	return s;
 }
