@@ -486,6 +486,12 @@ char *prof_str_dup(const struct prof_str *s)
 
 	if (!out)
 		return NULL;
+	if (!s->escaped) {
+		/* Already plain text (also strings that were decoded before). */
+		memcpy(out, s->p, s->len);
+		out[s->len] = 0;
+		return out;
+	}
 	for (size_t i = 0; i < s->len; i++) {
 		char c = s->p[i];
 

@@ -216,6 +216,63 @@ START_TEST(deterministic_under_shuffle)
 }
 END_TEST
 
+static char *generate_from(const char *text);
+
+/* Line numbers stay exact when the parallel reader cuts the input into blocks (4 MiB): a bad
+ * line far into a ~12 MB log is reported with its absolute number. */
+START_TEST(line_numbers_across_blocks)
+{
+	enum { N = 30000, BAD = 25001 };
+	char path[300], rec[700], *out, *err;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/big.log", pt_dir());
+	f = fopen(path, "w");
+	pt_record(rec, sizeof(rec), TS(1), "/bin/a-rather-long-executable-name-to-fill-blocks",
+	          "SCMP_ARCH_X86_64", "read", PT_ARGS0, PT_LEARN);
+	for (int i = 1; i <= N; i++)
+		fputs(i == BAD || i == BAD + 2
+		              ? "{\"v\":1,\"arch\":\"SCMP_ARCH_X86_64\",\"truncated\n"
+		              : rec,
+		      f);
+	fclose(f);
+	ck_assert_int_eq(pt_run(&out, &err, "generate", path, NULL), 1);
+	ck_assert_msg(strstr(err, "big.log:25001: ") != NULL, "%s", err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(pt_run(&out, &err, "generate", "--skip-bad", path, NULL), 0);
+	ck_assert_msg(strstr(err, "big.log:25001: unterminated string (skipped)\n") != NULL, "%s",
+	              err);
+	ck_assert_ptr_nonnull(strstr(err, "big.log:25003: unterminated string (skipped)\n"));
+	ck_assert_ptr_nonnull(strstr(err, "skipped 2 malformed lines\n"));
+	ck_assert_ptr_nonnull(strstr(out, "needed 29998 (x86_64)"));
+	free(out);
+	free(err);
+}
+END_TEST
+
+/* White space between tokens, escapes in strings, fields in another order. */
+START_TEST(record_syntax_variants)
+{
+	static const char log[] =
+	        "{ \"action\" : \"allow\" , \"mode\":\"enforce\", \"syscall\" : \"getpid\", "
+	        "\"exe\": \"/opt/a \\\"quoted\\\" \\u00e9\\\\x\", \"args\": [ \"0x0\", \"0x0\", "
+	        "\"0x0\", \"0x0\", \"0x0\", \"0x0\" ], \"arch\":\"SCMP_ARCH_X86_64\", "
+	        "\"ts\":\"2026-11-23T23:30:01.000000001Z\", \"extra\": [true, false, null, -1.5e3] "
+	        "}\r\n"
+	        "\n";
+	char *out;
+
+	out = generate_from(log);
+	ck_assert_msg(strstr(out,
+	                     "{\"names\": [\"getpid\"], \"action\": \"SCMP_ACT_ALLOW\", "
+	                     "\"comment\": \"needed 1 (x86_64); first seen: /opt/a \\\"quoted\\\" "
+	                     "\u00e9\\\\x\"}") != NULL,
+	              "%s", out);
+	free(out);
+}
+END_TEST
+
 static char *generate_from(const char *text)
 {
 	char *out, *err;
@@ -474,6 +531,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, malformed_lines_have_line_numbers);
 	tcase_add_test(tc, options);
 	tcase_add_test(tc, notify_generalises_paths);
+	tcase_add_test(tc, line_numbers_across_blocks);
+	tcase_add_test(tc, record_syntax_variants);
 	suite_add_tcase(s, tc);
 	return s;
 }
