@@ -10,13 +10,15 @@
  * Prints records/s. --jansson times json_loadb() on the same records instead, for comparison
  * with the hand-written scanner (prof_scan.c).
  *
- * Measured on the project VM (2 vCPUs shared with other builds; load average 2-4 during the
- * runs, so the figures move by a factor of two between runs), 10 million records, 4.0 GB:
- *   build/bench/profile-bench --file /tmp/bench.log   2.46 M records/s (best; 1.4-1.9 under load)
- *   build/bench/profile-bench                          1.56 M records/s (pipe: the writer child
+ * Measured on the project VM (2 vCPUs shared with other builds, so figures move between runs;
+ * load average 1.3-1.6 during these), 10 million records, 4.0 GB:
+ *   build/bench/profile-bench --file /tmp/bench.log   2.73 M records/s
+ *   build/profile/bouncer-profile generate -o /dev/null /tmp/bench.log
+ *                                                      3.1 M records/s (3.22 s; no writer)
+ *   build/bench/profile-bench                          1.77 M records/s (pipe: the writer child
  *                                                      takes one of the two CPUs)
  *   build/bench/profile-bench -n 300000 --jansson      0.07 M records/s (json_loadb alone)
- * CPU time: ~0.77 µs per record (user+sys over both threads), 55 MB peak RSS whatever the
+ * CPU time: ~0.6 µs per record (user+sys over both threads); 31 MB peak RSS whatever the
  * number of records.
  */
 #include <errno.h>

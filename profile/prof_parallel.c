@@ -19,6 +19,10 @@
 #define BLOCK_SIZE   (4u << 20)
 #define QUEUE_BLOCKS 4
 #define MAX_WORKERS  8
+/* Buffers of this size are recycled: a fresh 4 MiB malloc is a fresh mmap, and its page faults
+ * and zeroing showed up as a quarter of the time in perf. */
+#define BUFFER_SIZE  (BLOCK_SIZE + (64u << 10))
+#define POOL_BUFFERS (QUEUE_BLOCKS + MAX_WORKERS + 1)
 /* Same as prof_input.c: malformed lines reported one by one before only counting. */
 #define BAD_REPORTED 10
 
@@ -39,6 +43,7 @@ struct block {
 	char *data;
 	size_t len;
 	size_t seq;
+	size_t cap;
 };
 
 struct shared {
@@ -51,7 +56,35 @@ struct shared {
 	struct block_result *results;
 	size_t n_results, cap_results;
 	bool skip_bad;
+	char *pool[POOL_BUFFERS]; /* recycled BUFFER_SIZE buffers */
+	size_t n_pool;
 };
+
+/* A buffer of at least size bytes; *cap says how big. */
+static char *get_buffer(struct shared *sh, size_t size, size_t *cap)
+{
+	char *buf = NULL;
+
+	if (size > BUFFER_SIZE) {
+		*cap = size;
+		return malloc(size);
+	}
+	pthread_mutex_lock(&sh->lock);
+	if (sh->n_pool)
+		buf = sh->pool[--sh->n_pool];
+	pthread_mutex_unlock(&sh->lock);
+	*cap = BUFFER_SIZE;
+	return buf ? buf : malloc(BUFFER_SIZE);
+}
+
+/* Called with sh->lock held. */
+static void put_buffer_locked(struct shared *sh, char *buf, size_t cap)
+{
+	if (cap == BUFFER_SIZE && sh->n_pool < POOL_BUFFERS)
+		sh->pool[sh->n_pool++] = buf;
+	else
+		free(buf);
+}
 
 struct worker {
 	pthread_t thread;
@@ -110,9 +143,9 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&sh->lock);
 
 		scan_block(w, &b, &r);
-		free(b.data);
 
 		pthread_mutex_lock(&sh->lock);
+		put_buffer_locked(sh, b.data, b.cap);
 		sh->results[b.seq] = r;
 		if (r.error || (r.bad && !sh->skip_bad))
 			sh->stop = true;
@@ -122,7 +155,7 @@ static void *worker_main(void *arg)
 }
 
 /* Queues one block (the reader thread); false once the workers stopped. */
-static bool push_block(struct shared *sh, char *data, size_t len)
+static bool push_block(struct shared *sh, char *data, size_t len, size_t cap)
 {
 	pthread_mutex_lock(&sh->lock);
 	while (sh->count == QUEUE_BLOCKS && !sh->stop)
@@ -147,7 +180,7 @@ static bool push_block(struct shared *sh, char *data, size_t len)
 		sh->cap_results = nc;
 	}
 	sh->queue[(sh->head + sh->count) % QUEUE_BLOCKS] =
-	        (struct block){data, len, sh->n_results++};
+	        (struct block){data, len, sh->n_results++, cap};
 	sh->count++;
 	pthread_cond_broadcast(&sh->changed);
 	pthread_mutex_unlock(&sh->lock);
@@ -162,8 +195,8 @@ static int read_blocks(struct shared *sh, int fd, bool progress, const char *pat
 	unsigned long long total = 0;
 
 	for (;;) {
-		size_t cap = BLOCK_SIZE + carry_len, len = carry_len;
-		char *buf = malloc(cap);
+		size_t cap, len = carry_len;
+		char *buf = get_buffer(sh, BLOCK_SIZE + carry_len, &cap);
 		ssize_t n = 0;
 
 		if (!buf) {
@@ -195,7 +228,7 @@ static int read_blocks(struct shared *sh, int fd, bool progress, const char *pat
 		if (n == 0) {
 			/* End of input: the rest is the last line (without a newline). */
 			if (len)
-				push_block(sh, buf, len);
+				push_block(sh, buf, len, cap);
 			else
 				free(buf);
 			return 0;
@@ -217,7 +250,7 @@ static int read_blocks(struct shared *sh, int fd, bool progress, const char *pat
 			}
 			memcpy(carry, last + 1, carry_len);
 		}
-		if (!push_block(sh, buf, (size_t)(last + 1 - buf))) {
+		if (!push_block(sh, buf, (size_t)(last + 1 - buf), cap)) {
 			free(carry);
 			return 0;
 		}
@@ -315,6 +348,8 @@ out:
 		prof_needs_free(workers[i].needs);
 	for (size_t i = 0; i < sh.count; i++)
 		free(sh.queue[(sh.head + i) % QUEUE_BLOCKS].data);
+	for (size_t i = 0; i < sh.n_pool; i++)
+		free(sh.pool[i]);
 	free(sh.results);
 	pthread_mutex_destroy(&sh.lock);
 	pthread_cond_destroy(&sh.changed);
