@@ -725,6 +725,10 @@ void h_check_seq(const struct h_records *rs)
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
+		/* Same fixed-width format: string order is time order. */
+		ck_assert_msg(
+		        i == 0 || strcmp(h_str(rs->rec[i], "ts"), h_str(rs->rec[i - 1], "ts")) >= 0,
+		        "record %zu was decided before record %zu: %s", i + 1, i, dump(rs->rec[i]));
 		ck_assert_msg(h_int(rs->rec[i], "seq") == (long long)i + 1,
 		              "record %zu has seq %lld (gap or reorder): %s", i + 1,
 		              h_int(rs->rec[i], "seq"), dump(rs->rec[i]));

@@ -46,6 +46,8 @@ START_TEST(exactly_one_record_per_call)
 	m.pid = pid;
 	m.tid = tid;
 	ck_assert_uint_eq(h_count(&rs, &m), 1000);
+	ck_assert_str_eq(h_str(rs.rec[999], "comm"), "sysprobe");
+	ck_assert_str_eq(h_str(rs.rec[999], "policy"), "log-getppid.json");
 	h_records_free(&rs);
 	h_result_free(&r);
 }
