@@ -1,2 +1,347 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder: being written. */
+/*
+ * `bouncer run` and `bouncer learn`: load and compile the policy, start the workload under it,
+ * answer its notifications until every task that uses the filter is gone, then report.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <uv.h>
+
+#include "cli.h"
+#include "log_writer.h"
+#include "policy.h"
+#include "policy_compile.h"
+#include "supervisor.h"
+#include "workload.h"
+
+/* learn: a policy that allows nothing in the kernel, so every call reaches the supervisor. */
+static const char learn_policy[] =
+        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1,\n"
+        " \"archMap\": [{\"architecture\": \"SCMP_ARCH_X86_64\",\n"
+        "              \"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"]}],\n"
+        " \"syscalls\": []}\n";
+
+struct run_options {
+	const char *policy_path;
+	const char *decisions_path;
+	bool audit;
+	bool fast_deny;
+	bool quiet;
+	bool learn;
+	char **command;
+};
+
+struct run {
+	struct run_options opt;
+	uv_loop_t *loop;
+	struct policy *policy;
+	struct compiled_policy *compiled;
+	struct supervisor sup;
+	struct log_writer log;
+	bool has_log;
+	struct workload workload;
+	bool workload_done;
+	bool finishing;
+};
+
+static void usage(FILE *out, bool learn)
+{
+	if (learn) {
+		fputs("Usage: bouncer learn [OPTIONS] -- COMMAND [ARG...]\n"
+		      "\n"
+		      "Run COMMAND with every syscall routed to the supervisor, allowed, and "
+		      "recorded\n"
+		      "(audit mode with a policy that allows nothing in the kernel).\n"
+		      "\n"
+		      "  -b, --base PROFILE      keep PROFILE's allows in the kernel; record the "
+		      "rest\n"
+		      "  -o, --decisions FILE    append decision records (JSON Lines) to FILE; - = "
+		      "stdout\n"
+		      "  -q, --quiet             no summary on stderr at exit\n"
+		      "  -h, --help              this help\n",
+		      out);
+		return;
+	}
+	fputs("Usage: bouncer run [OPTIONS] -- COMMAND [ARG...]\n"
+	      "\n"
+	      "Run COMMAND under a seccomp policy decided by bouncer's supervisor; record every\n"
+	      "decision the supervisor makes.\n"
+	      "\n"
+	      "  -p, --policy FILE       policy (Docker/OCI seccomp profile); default: the "
+	      "embedded\n"
+	      "                          policy (see `bouncer policy default`)\n"
+	      "  -o, --decisions FILE    append decision records (JSON Lines) to FILE; - = stdout\n"
+	      "      --mode MODE         enforce (default) or audit: allow what the policy would "
+	      "deny\n"
+	      "                          or kill, and record it as \"would\"\n"
+	      "      --fast-deny         keep ERRNO and KILL_PROCESS decisions in the kernel "
+	      "(faster,\n"
+	      "                          not recorded)\n"
+	      "  -q, --quiet             no summary on stderr at exit\n"
+	      "  -h, --help              this help\n"
+	      "\n"
+	      "Exit status: COMMAND's; 128+N if it died of signal N; 125 if bouncer failed before\n"
+	      "starting it; 126 if it could not be executed; 127 if it was not found.\n",
+	      out);
+}
+
+static int parse_options(int argc, char **argv, struct run_options *opt)
+{
+	enum { OPT_MODE = 256, OPT_FAST_DENY };
+	static const struct option run_longopts[] = {
+	        {"policy", required_argument, NULL, 'p'},
+	        {"decisions", required_argument, NULL, 'o'},
+	        {"mode", required_argument, NULL, OPT_MODE},
+	        {"fast-deny", no_argument, NULL, OPT_FAST_DENY},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	static const struct option learn_longopts[] = {
+	        {"base", required_argument, NULL, 'b'},
+	        {"decisions", required_argument, NULL, 'o'},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->learn = strcmp(argv[0], "learn") == 0;
+	optind = 1;
+	/* '+': stop at the first non-option, the command. */
+	while ((c = getopt_long(argc, argv, opt->learn ? "+b:o:qh" : "+p:o:qh",
+	                        opt->learn ? learn_longopts : run_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+		case 'b':
+			opt->policy_path = optarg;
+			break;
+		case 'o':
+			opt->decisions_path = optarg;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "enforce") == 0) {
+				opt->audit = false;
+			} else if (strcmp(optarg, "audit") == 0) {
+				opt->audit = true;
+			} else {
+				fprintf(stderr,
+				        "bouncer: --mode: expected enforce or audit, not \"%s\"\n",
+				        optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_FAST_DENY:
+			opt->fast_deny = true;
+			break;
+		case 'q':
+			opt->quiet = true;
+			break;
+		case 'h':
+			usage(stdout, opt->learn);
+			return 1;
+		default:
+			fprintf(stderr, "Try 'bouncer %s --help'.\n", argv[0]);
+			return -EINVAL;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "bouncer %s: no command given\nTry 'bouncer %s --help'.\n", argv[0],
+		        argv[0]);
+		return -EINVAL;
+	}
+	if (opt->learn)
+		opt->audit = true;
+	opt->command = argv + optind;
+	return 0;
+}
+
+/* Warnings can list many names; `bouncer policy check` shows them whole. */
+static void print_warning(const char *text)
+{
+	const size_t keep = 200;
+	size_t len = strlen(text);
+	const char *cut;
+
+	if (len <= keep + 40) {
+		fprintf(stderr, "bouncer: warning: %s\n", text);
+		return;
+	}
+	cut = text + keep;
+	while (cut > text && *cut != ',')
+		cut--;
+	if (cut == text)
+		cut = text + keep;
+	fprintf(stderr, "bouncer: warning: %.*s, ... (`bouncer policy check` lists all)\n",
+		(int)(cut - text), text);
+}
+
+static int load_policy(struct run *run, bouncer_error_t *err)
+{
+	struct policy_host host;
+	struct compile_options copts = {
+	        .audit = run->opt.audit,
+	        .fast_deny = run->opt.fast_deny && !run->opt.audit,
+	        .route_exec = true,
+	};
+	const char *const *warnings;
+	size_t n;
+	int rc;
+
+	copts.quiet_partial_names = run->opt.policy_path == NULL;
+
+	policy_host_detect(&host);
+	if (run->opt.policy_path != NULL)
+		rc = policy_load_file(run->opt.policy_path, &host, &run->policy, err);
+	else if (run->opt.learn)
+		rc = policy_parse("<learn>", learn_policy, strlen(learn_policy), &host,
+		                  &run->policy, err);
+	else
+		rc = policy_load_default(&host, &run->policy, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < run->policy->n_warnings; i++)
+		print_warning(run->policy->warnings[i]);
+
+	rc = policy_compile(run->policy, &copts, &run->compiled, err);
+	if (rc < 0)
+		return rc;
+	n = compiled_policy_warnings(run->compiled, &warnings);
+	for (size_t i = 0; i < n; i++)
+		print_warning(warnings[i]);
+	return 0;
+}
+
+static void on_log_closed(struct log_writer *writer)
+{
+	(void)writer;
+}
+
+static void finish(struct run *run)
+{
+	if (run->finishing)
+		return;
+	run->finishing = true;
+	workload_close(&run->workload);
+	if (run->has_log)
+		log_writer_close(&run->log, on_log_closed);
+}
+
+static void on_workload_exit(struct workload *w)
+{
+	struct run *run = (struct run *)((char *)w - offsetof(struct run, workload));
+
+	run->workload_done = true;
+	if (run->sup.listeners == 0)
+		finish(run);
+}
+
+static void on_all_listeners_closed(struct supervisor *sup)
+{
+	struct run *run = (struct run *)((char *)sup - offsetof(struct run, sup));
+
+	if (run->workload_done)
+		finish(run);
+}
+
+static void report(struct run *run)
+{
+	if (run->has_log && run->log.error < 0)
+		fprintf(stderr, "bouncer: writing decisions to %s failed: %s (%llu records kept)\n",
+		        run->opt.decisions_path, uv_strerror(run->log.error),
+		        (unsigned long long)run->log.records);
+	if (run->sup.record_failures)
+		fprintf(stderr, "bouncer: %llu records could not be buffered (out of memory)\n",
+		        (unsigned long long)run->sup.record_failures);
+	if (run->sup.failures)
+		fprintf(stderr,
+		        "bouncer: %llu notifications failed unexpectedly (each one was denied)\n",
+		        (unsigned long long)run->sup.failures);
+	if (!run->opt.quiet)
+		summary_print(run->sup.summary, &run->sup.names, stderr);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run *run = calloc(1, sizeof(*run));
+	bouncer_error_t err = {0};
+	const char *policy_name;
+	int rc, code = EXIT_BOUNCER_FAILED;
+
+	if (run == NULL)
+		return EXIT_BOUNCER_FAILED;
+	rc = parse_options(argc, argv, &run->opt);
+	if (rc != 0) {
+		free(run);
+		return rc > 0 ? 0 : EXIT_BOUNCER_FAILED;
+	}
+	/* The decision log may be a pipe that closes early; that must not kill the supervisor. */
+	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Not dumpable: a workload of the same uid cannot ptrace the supervisor or open its
+	 * /proc/PID/fd (it would steal the listener and answer its own notifications).
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	run->loop = uv_default_loop();
+	rc = load_policy(run, &err);
+	if (rc < 0)
+		goto fail;
+	policy_name = run->opt.policy_path ? run->opt.policy_path
+	              : run->opt.learn     ? "<learn>"
+	                                   : "<default>";
+	rc = supervisor_init(&run->sup, run->loop, run->compiled, policy_name, run->opt.audit,
+	                     &err);
+	if (rc < 0)
+		goto fail;
+	run->sup.quiet = run->opt.quiet;
+	run->sup.on_all_listeners_closed = on_all_listeners_closed;
+	if (run->opt.decisions_path != NULL) {
+		rc = log_writer_open(&run->log, run->loop, run->opt.decisions_path, &err);
+		if (rc < 0)
+			goto fail;
+		run->has_log = true;
+		run->sup.log = &run->log;
+	}
+
+	rc = workload_start(&run->workload, &run->sup, compiled_policy_kernel_prog(run->compiled),
+	                    compiled_policy_seccomp_flags(run->compiled), run->opt.command, &err);
+	if (rc < 0)
+		goto fail;
+	run->workload.on_exit = on_workload_exit;
+
+	uv_run(run->loop, UV_RUN_DEFAULT);
+
+	if (!run->opt.quiet && run->workload.listener_received && !run->sup.sync_wake_up)
+		fprintf(stderr,
+		        "bouncer: note: this kernel has no SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP "
+		        "(Linux 6.6); supervised calls were slower\n");
+	report(run);
+	code = workload_exit_code(&run->workload);
+	if (run->has_log)
+		log_writer_release(&run->log);
+	supervisor_release(&run->sup);
+	compiled_policy_free(run->compiled);
+	policy_free(run->policy);
+	uv_loop_close(run->loop);
+	free(run);
+	return code;
+
+fail:
+	fprintf(stderr, "bouncer: %s\n", err.msg);
+	if (run->has_log)
+		log_writer_release(&run->log);
+	if (run->sup.procs != NULL)
+		supervisor_release(&run->sup);
+	compiled_policy_free(run->compiled);
+	policy_free(run->policy);
+	free(run);
+	return EXIT_BOUNCER_FAILED;
+}

@@ -1,2 +1,78 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder: being written. */
+/*
+ * One uv_poll_t per listener fd. Readable means a notification waits (or, together with
+ * UV_DISCONNECT, that no task uses the filter any more: POLLHUP). Writable is never armed: the
+ * listener polls writable whenever a received notification is unanswered, which is never the
+ * case between callbacks here (KERNEL-NOTES.md).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "supervisor.h"
+
+struct listener {
+	uv_poll_t poll; /* first member: the handle's address is the listener's */
+	int fd;
+	struct supervisor *sup;
+};
+
+static void on_closed(uv_handle_t *handle)
+{
+	struct listener *l = (struct listener *)handle;
+	struct supervisor *sup = l->sup;
+
+	close(l->fd);
+	free(l);
+	if (--sup->listeners == 0 && sup->on_all_listeners_closed != NULL)
+		sup->on_all_listeners_closed(sup);
+}
+
+static void on_event(uv_poll_t *poll, int status, int events)
+{
+	struct listener *l = (struct listener *)poll;
+
+	/*
+	 * POLLHUP: every task that used the filter is gone (Linux 6.11+: when they exit; before,
+	 * when the filter is freed). libuv also reports it as readable, but no notification can
+	 * be pending then (a waiting task still uses the filter), and a receive would block.
+	 */
+	if (status < 0 || (events & UV_DISCONNECT)) {
+		uv_poll_stop(poll);
+		uv_close((uv_handle_t *)poll, on_closed);
+		return;
+	}
+	if (events & UV_READABLE)
+		supervisor_handle_one(l->sup, l->fd);
+}
+
+int supervisor_add_listener(struct supervisor *sup, int fd)
+{
+	struct listener *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (l == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	l->fd = fd;
+	l->sup = sup;
+	rc = notify_set_sync_wake_up(fd);
+	sup->sync_wake_up = rc == 0;
+	rc = uv_poll_init(sup->loop, &l->poll, fd);
+	if (rc < 0) {
+		close(fd);
+		free(l);
+		return rc;
+	}
+	rc = uv_poll_start(&l->poll, UV_READABLE | UV_DISCONNECT, on_event);
+	sup->listeners++;
+	if (rc < 0) {
+		/* on_closed closes the fd, frees l and accounts for it. */
+		uv_close((uv_handle_t *)&l->poll, on_closed);
+		return rc;
+	}
+	return 0;
+}

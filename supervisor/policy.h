@@ -35,8 +35,8 @@ enum policy_action {
 /* One argument condition, OCI "args" element. */
 struct policy_arg {
 	unsigned index;          /* 0..5 */
-	uint64_t value;
-	uint64_t value_two;      /* mask for SCMP_CMP_MASKED_EQ */
+	uint64_t value;          /* for SCMP_CMP_MASKED_EQ: the mask (libseccomp's datum_a) */
+	uint64_t value_two;      /* for SCMP_CMP_MASKED_EQ: the masked result to compare with */
 	enum scmp_compare op;    /* SCMP_CMP_NE .. SCMP_CMP_MASKED_EQ */
 };
 
@@ -79,6 +79,11 @@ struct policy_arch {
 	uint32_t token;          /* SCMP_ARCH_* */
 	uint32_t *sub;           /* subArchitectures */
 	size_t n_sub;
+	/*
+	 * Whether the entry applies on this host (moby): every "architectures" entry does; of an
+	 * "archMap", only the entry for the native arch (its token and its subArchitectures).
+	 */
+	bool active;
 };
 
 /* Filter flags that a profile may request in "flags". */
@@ -90,7 +95,7 @@ enum {
 };
 
 struct policy {
-	char *source;            /* file name as given, or "<embedded default>" */
+	char *source;            /* file name as given, or "<default>" (embedded) */
 	enum policy_action default_action;
 	bool has_default_errno;  /* defaultErrnoRet present */
 	uint32_t default_errno;  /* else EPERM */
@@ -119,11 +124,17 @@ struct policy_host {
 
 void policy_host_detect(struct policy_host *host);
 
+/* Whether includes/excludes select rule on host (moby's semantics; policy_host.c). */
+bool policy_rule_applies(const struct policy_rule *rule, const struct policy_host *host);
+
+/* The number of capability "CAP_SYS_ADMIN" etc., or -1 when unknown (policy_host.c). */
+int policy_cap_from_name(const char *name);
+
 /*
  * Parses a policy document. `name` is used in messages (the file name). On error returns a
  * negative errno and err says "name:line:column: json.path: what is wrong". Warnings (unknown
  * keys, ...) are collected in policy->warnings. includes/excludes are evaluated against host
- * and stored in rule->active.
+ * and stored in rule->active (host NULL: every rule is active).
  */
 int policy_parse(const char *name, const char *text, size_t len, const struct policy_host *host,
 		 struct policy **out, bouncer_error_t *err);
@@ -146,6 +157,34 @@ const char *policy_action_name(enum policy_action action);
  */
 int json_path_position(const char *text, size_t len, const char *path, unsigned *line,
 		       unsigned *column);
+
+/* The same as a byte offset into text. Returns 0, -ENOENT, or -EINVAL for a malformed path. */
+int json_path_offset(const char *text, size_t len, const char *path, size_t *offset);
+
+/* 1-based line and column (in characters) of byte offset in text. */
+void json_path_line_column(const char *text, size_t offset, unsigned *line, unsigned *column);
+
+/* Continues counting lines and columns from byte from (at *line:*column) to byte to. */
+void json_path_advance(const char *text, size_t from, size_t to, unsigned *line,
+		       unsigned *column);
+
+/*
+ * Offsets where the first n elements of the array at path start, in one pass (rule positions of
+ * a large policy would otherwise cost one scan each). Returns how many were stored, or a
+ * negative errno as json_path_offset().
+ */
+int json_path_element_offsets(const char *text, size_t len, const char *path, size_t *offsets,
+			      size_t n);
+
+/*
+ * jansson refuses integer literals outside int64_t ("too big integer"), but argument values
+ * are uint64_t (masks such as 18446744073709551615 are common). This rewrites each such
+ * literal in place into a real of the same length that jansson accepts
+ * (18446744073709551615 → 184467440737095516e2), so that positions do not move; the parser
+ * then reads the exact value back from the original text. Strings are left alone. Returns how
+ * many literals were rewritten.
+ */
+size_t json_path_widen_big_integers(char *text, size_t len);
 
 /* The embedded default policy text (generated from policies/default.json). */
 extern const char bouncer_default_policy[];

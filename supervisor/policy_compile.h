@@ -38,6 +38,9 @@ struct compile_options {
 	/* Route execve/execveat to the supervisor even when allowed, so that the per-process
 	 * cache of comm/exe is refreshed exactly on exec (procinfo.c). Normally true. */
 	bool route_exec;
+	/* Do not warn about names that only some of the policy's arches lack (bouncer's own
+	 * embedded policies name each arch's calls on purpose; tests check each is known). */
+	bool quiet_partial_names;
 };
 
 /* Where a syscall (for one arch) is decided. */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Who made a call: thread id → process id, comm and executable, cached so that the
+ * notification path reads /proc only the first time it sees a thread and after that thread's
+ * process exec'd (the supervisor routes execve/execveat to itself for exactly this reason, see
+ * compile_options.route_exec).
+ *
+ * Fixed memory: an open-addressing table and an arena for executable paths (most processes of a
+ * workload share a handful of executables, so paths are interned). When either fills up, the
+ * whole cache is cleared; entries are cheap to read again.
+ *
+ * Known limit: a thread id that is reused (after the kernel's pid counter wrapped around,
+ * pid_max is 4194304 on 64-bit) without an exec in between would be shown with the old
+ * process's comm/exe. comm changes made with prctl(PR_SET_NAME) after first sight are not seen.
+ */
+#ifndef BOUNCER_PROCINFO_H
+#define BOUNCER_PROCINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROCINFO_SLOTS 8192         /* power of two */
+#define PROCINFO_ARENA (512 * 1024) /* bytes for interned executable paths */
+
+struct procinfo {
+	pid_t tid; /* 0: free slot */
+	pid_t pid; /* thread-group id; 0 when unknown */
+	char comm[16];
+	const char *exe; /* interned, "" when unknown */
+};
+
+struct procinfo_cache {
+	struct procinfo slots[PROCINFO_SLOTS];
+	unsigned used;
+	char arena[PROCINFO_ARENA];
+	size_t arena_used;
+	const char *proc_root; /* "/proc"; tests may point elsewhere */
+	uint64_t misses;       /* /proc reads done, for statistics and tests */
+};
+
+void procinfo_cache_init(struct procinfo_cache *cache);
+
+/*
+ * Returns the entry for tid, reading /proc/TID/status and /proc/TID/exe on a miss. Never
+ * fails: what cannot be read is left empty. The caller checks that its notification is still
+ * valid after a miss (valid_after_read) before trusting the result, because the thread may have
+ * died and its id been reused while /proc was read.
+ */
+const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, bool *read_proc);
+
+/* Forgets tid and every thread of the process pid (call when that process exec'd). */
+void procinfo_forget_process(struct procinfo_cache *cache, pid_t tid, pid_t pid);
+
+#endif
