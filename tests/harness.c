@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Harness for the live integration tests; see harness.h. */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

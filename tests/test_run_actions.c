@@ -4,9 +4,6 @@
  * supervise clauses), audit mode and `bouncer learn`, as the workload sees them and as they
  * are recorded.
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>

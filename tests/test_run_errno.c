@@ -4,9 +4,6 @@
  * recorded. The probe prints what each syscall returned; the decision log must hold exactly one
  * record per supervised decision and nothing for what the kernel allowed by itself.
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,9 +4,6 @@
  * command that is not found, 126 for one that cannot be executed, 125 when bouncer fails
  * before starting the workload (and then the workload must not have run at all).
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>

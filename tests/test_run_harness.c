@@ -4,9 +4,6 @@
  * output capture, exit statuses, the time limit, waiting for output, record parsing and schema
  * checks. If these fail, the bouncer tests' verdicts mean nothing.
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>

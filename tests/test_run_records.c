@@ -5,9 +5,6 @@
  * every thread and process of the workload under the filter with its own pid/tid/comm, a
  * policy that sends every syscall to the supervisor, and syscalls from the i386 and x32 ABIs.
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,9 +5,6 @@
  * is killed, the target is signalled (SA_RESTART gives a new notification and the program still
  * gets its result), the supervisor itself is killed (the workload fails closed with ENOSYS).
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

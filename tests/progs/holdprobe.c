@@ -16,9 +16,6 @@
  * killed bouncer), makes 3 getppid() calls and writes how they ended to DIR/result: "after-death
  * getppid: calls=3 succeeded=S enosys=E other=O". Exits 0.
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>

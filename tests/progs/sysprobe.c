@@ -27,9 +27,6 @@
  *
  * Exits 0 after the last op, 2 on a usage error, 99 when the probe itself failed.
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>

@@ -12,9 +12,6 @@
  * ok counts results equal to the real process group (from /proc/self/stat), err the others.
  * Last line: "threadfork: done".
  */
-#ifndef _GNU_SOURCE /* the project may define it for every file */
-#define _GNU_SOURCE
-#endif
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
