@@ -81,6 +81,65 @@ START_TEST(runs_append_to_one_log)
 }
 END_TEST
 
+/* Two runs at once appending to one file: whole lines, each run's seq complete and in order. */
+START_TEST(concurrent_runs_share_a_log)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	char *const argv[] = {
+	        (char *)h_bouncer(), "run",  "-q", "-p", "log-getppid.json", "-o", log, "--", probe,
+	        "getppid",           "3000", NULL};
+	struct h_proc a, b;
+	struct h_result ra, rb;
+	struct h_records rs;
+	const char *runs[2] = {NULL, NULL};
+	long long next[2] = {1, 1};
+	size_t i;
+
+	h_spawn(&a, h_policy_dir(), argv);
+	h_spawn(&b, h_policy_dir(), argv);
+	h_finish(&a, H_DEFAULT_TIMEOUT_MS, &ra);
+	h_finish(&b, H_DEFAULT_TIMEOUT_MS, &rb);
+	h_assert_exit(&ra, 0);
+	h_assert_exit(&rb, 0);
+	h_read_records(log, &rs);
+	ck_assert_msg(rs.n == 6000, "expected 2 x 3000 records, got %zu", rs.n);
+	for (i = 0; i < rs.n; i++) {
+		const char *run = h_str(rs.rec[i], "run");
+		int k;
+
+		for (k = 0; k < 2 && runs[k] && strcmp(runs[k], run); k++)
+			;
+		ck_assert_msg(k < 2, "a third run id in the log: %s", run);
+		if (!runs[k])
+			runs[k] = run;
+		ck_assert_int_eq(h_int(rs.rec[i], "seq"), next[k]);
+		next[k]++;
+	}
+	ck_assert_int_eq(next[0], 3001);
+	ck_assert_int_eq(next[1], 3001);
+	h_records_free(&rs);
+	h_result_free(&ra);
+	h_result_free(&rb);
+}
+END_TEST
+
+/* A decision log that cannot be written: the workload is not affected, the user is told. */
+START_TEST(log_write_failure_is_reported)
+{
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o",
+	      "/dev/full", "--", probe, "getppid", "5", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert(h_has_line(r.out, "getppid: calls=5 ok=5 err=0 errno=none"));
+	ck_assert_msg(!strncmp(r.err, "bouncer: ", 9) && strstr(r.err, "/dev/full"),
+	              "records were lost without a word on stderr:\n%s", r.err);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(dash_writes_records_to_stdout)
 {
 	char *probe = h_prog("sysprobe");
@@ -519,6 +578,8 @@ static Suite *records_suite(void)
 
 	tcase_add_test(tc, exactly_one_record_per_call);
 	tcase_add_test(tc, runs_append_to_one_log);
+	tcase_add_test(tc, concurrent_runs_share_a_log);
+	tcase_add_test(tc, log_write_failure_is_reported);
 	tcase_add_test(tc, dash_writes_records_to_stdout);
 	tcase_add_test(tc, summary_on_stderr_unless_quiet);
 	tcase_add_test(tc, every_thread_and_child_is_supervised);
