@@ -405,6 +405,39 @@ START_TEST(trap_everything_pipeline)
 }
 END_TEST
 
+/* 200 short-lived processes, each exec'd: every one is recorded under its own exe. */
+START_TEST(trap_everything_many_processes)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char true_exe[PATH_MAX], sh_exe[PATH_MAX];
+	struct h_result r;
+	struct h_records rs;
+	size_t i, true_exits = 0, sh_exits = 0;
+
+	ck_assert_ptr_nonnull(realpath("/bin/true", true_exe));
+	ck_assert_ptr_nonnull(realpath("/bin/sh", sh_exe));
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", h_policy("trap-all.json"), "-o", log, "--",
+	      "/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done; echo $i",
+	      NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "200\n");
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	ck_assert_uint_eq(h_count_syscall(&rs, "execve", "log"), 201);
+	for (i = 0; i < rs.n; i++) {
+		if (strcmp(h_str(rs.rec[i], "syscall"), "exit_group"))
+			continue;
+		true_exits += !strcmp(h_str(rs.rec[i], "exe"), true_exe);
+		sh_exits += !strcmp(h_str(rs.rec[i], "exe"), sh_exe);
+	}
+	ck_assert_msg(true_exits == 200 && sh_exits == 1,
+	              "exit_group records: %zu with exe %s (want 200), %zu with %s (want 1)",
+	              true_exits, true_exe, sh_exits, sh_exe);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(i386_and_x32_calls_are_told_apart)
 {
 	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
@@ -587,6 +620,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, trap_everything_threads_and_children);
 	tcase_add_test(tc, trap_everything_shell);
 	tcase_add_test(tc, trap_everything_pipeline);
+	tcase_add_test(tc, trap_everything_many_processes);
 	tcase_add_test(tc, i386_and_x32_calls_are_told_apart);
 	tcase_add_test(tc, exe_and_comm_follow_execve);
 	tcase_add_test(tc, args_are_six_exact_64_bit_values);
