@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <regex.h>
@@ -77,12 +78,37 @@ char *h_policy(const char *name)
 	return h_join(h_policy_dir(), name);
 }
 
+static char *tmpdirs[64];
+static size_t n_tmpdirs;
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+/* Runs at the normal exit of a passed (forked) test; Check ends a failed one without atexit. */
+static void remove_tmpdirs(void)
+{
+	const char *keep = getenv("BOUNCER_KEEP_TMP");
+	size_t i;
+
+	if (keep && *keep)
+		return;
+	for (i = 0; i < n_tmpdirs; i++)
+		nftw(tmpdirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 char *h_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *dir = h_fmt("%s/bouncer-itest.XXXXXX", base && *base ? base : "/tmp");
 
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp %s: %s", dir, strerror(errno));
+	ck_assert_msg(n_tmpdirs < sizeof(tmpdirs) / sizeof(tmpdirs[0]), "too many tmpdirs");
+	if (n_tmpdirs == 0)
+		atexit(remove_tmpdirs);
+	tmpdirs[n_tmpdirs++] = dir;
 	return dir;
 }
 
