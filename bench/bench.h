@@ -41,6 +41,7 @@ struct bench_result {
 	int n;
 	long calls;                  /* per repetition */
 	char note[BENCH_REASON_MAX]; /* printed under the table when not empty */
+	bool warning;                /* the note reports something wrong (a record mismatch) */
 };
 
 /* measure.c: the measured loop, shared by every child and by the worker under bouncer. */

@@ -139,7 +139,7 @@ static void describe_records(const char *path, const struct bench_plan *plan,
 		        "%ld getppid: this policy routes it to the supervisor, not a kernel figure",
 		        rec.getppid_log + rec.getppid_other);
 	snprintf(result->note, sizeof(result->note),
-	         "records: %s%s, %ld other%s%s%s, seq 1..%ld %s%s", getppid,
+	         "records of a run: %s%s, %ld other%s%s%s, seq 1..%ld %s%s", getppid,
 	         rec.getppid_other && run->expect_records ? ", getppid with another action!" : "",
 	         rec.other, rec.other ? " (" : "", rec.other_names, rec.other ? ")" : "", rec.total,
 	         rec.seq_contiguous ? "contiguous" : "NOT contiguous",
