@@ -157,6 +157,7 @@ static bool probe_bouncer_kernel(const char *bouncer, struct bench_result *resul
 enum {
 	ROW_BARE,
 	ROW_BPF,
+	ROW_BPF_UNCACHED,
 	ROW_BOUNCER_KERNEL,
 	ROW_REF,
 	ROW_REF_EPOLL,
@@ -169,6 +170,7 @@ enum {
 static const char *const row_names[N_ROWS] = {
         [ROW_BARE] = "bare (A)",
         [ROW_BPF] = "bpf-allowed",
+        [ROW_BPF_UNCACHED] = "bpf-allowed, uncached (arg0 == 0)",
         [ROW_BOUNCER_KERNEL] = "bouncer default.json, kernel",
         [ROW_REF] = "reference supervisor (B)",
         [ROW_REF_EPOLL] = "reference + epoll",
@@ -195,7 +197,10 @@ static void run_row(const struct bench_session *s, int row, struct bench_result 
 		bench_run_bare(&s->kernel, one);
 		break;
 	case ROW_BPF:
-		bench_run_bpf_allowed(&s->kernel, s->list, one);
+		bench_run_bpf_allowed(&s->kernel, s->list, false, one);
+		break;
+	case ROW_BPF_UNCACHED:
+		bench_run_bpf_allowed(&s->kernel, s->list, true, one);
 		break;
 	case ROW_BOUNCER_KERNEL:
 		run.policy = BENCH_DEFAULT_POLICY;
@@ -313,6 +318,8 @@ int main(int argc, char **argv)
 	rows[ROW_BPF].reference = rows[ROW_BOUNCER_KERNEL].reference = &results[ROW_BARE];
 	rows[ROW_BPF].reference_name = rows[ROW_BOUNCER_KERNEL].reference_name = "A";
 	rows[ROW_BPF].goal = rows[ROW_BOUNCER_KERNEL].goal = 1.4;
+	rows[ROW_BPF_UNCACHED].reference = &results[ROW_BARE];
+	rows[ROW_BPF_UNCACHED].reference_name = "A";
 	for (int row = ROW_REF_EPOLL; row <= ROW_BOUNCER_FILE; row++) {
 		rows[row].reference = &results[ROW_REF];
 		rows[row].reference_name = "B";
