@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "launch.h"
+#include "profile.h"
 
 struct subcommand {
 	const char *name;
@@ -18,6 +19,8 @@ static const struct subcommand subcommands[] = {
         {"learn", cmd_run,
          "run a command with every syscall recorded (audit, nothing in the kernel)"},
         {"policy", cmd_policy, "check a policy and show its plan; print the embedded default"},
+        {"profile", cmd_profile,
+         "generate, merge, check, diff and lint static profiles from decision logs"},
         /* Internal: the child side of `run` (child/launch.h). Not listed in --help. */
         {LAUNCH_SUBCOMMAND, launch_main, NULL},
 };

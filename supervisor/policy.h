@@ -20,6 +20,8 @@
 
 #include "error.h"
 
+struct supervise_rule;
+
 /* Actions as written in profiles (SCMP_ACT_*). Order is irrelevant; do not rely on it. */
 enum policy_action {
 	POLICY_ACT_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
@@ -71,6 +73,9 @@ struct policy_rule {
 	 */
 	json_t *supervise;
 	json_t *supervise_default;
+	/* The parsed model of supervise/default (supervise_parse.h); NULL unless the action is
+	 * SCMP_ACT_NOTIFY and at least one of them is present. */
+	struct supervise_rule *supervise_model;
 	unsigned line, column;   /* where the rule object starts in the file (1-based) */
 };
 

@@ -17,6 +17,7 @@
  *  - JSON null in an optional field means "absent", as it does for Go's decoder.
  */
 #include "policy.h"
+#include "supervise_parse.h"
 #include "policy_names.h"
 
 #include <errno.h>
@@ -621,6 +622,30 @@ static int parse_args(struct parse_ctx *ctx, json_t *args, struct policy_rule *r
 	return 0;
 }
 
+/*
+ * The supervisor-side clauses of a NOTIFY rule, parsed now so that their errors stop the
+ * workload from starting, with file:line:column like every other policy error.
+ */
+static int parse_supervise(struct parse_ctx *ctx, struct policy_rule *rule)
+{
+	char where[PATH_CAP];
+	bouncer_error_t serr = {0};
+	unsigned line, column;
+	int r;
+
+	r = supervise_parse(rule->supervise, rule->supervise_default, rule->index, rule->names,
+	                    rule->n_names, (int)ctx->policy->default_errno, &rule->supervise_model,
+	                    where, sizeof(where), &serr);
+	if (r == 0)
+		return 0;
+	if (r == -ENOMEM)
+		return fail_nomem(ctx);
+	if (json_path_position(ctx->text, ctx->len, where, &line, &column) == 0)
+		return bouncer_error_set(ctx->err, r, "%s:%u:%u: %s", ctx->name, line, column,
+		                         serr.msg);
+	return bouncer_error_set(ctx->err, r, "%s: %s", ctx->name, serr.msg);
+}
+
 static int parse_rule(struct parse_ctx *ctx, json_t *object, size_t index, struct policy_rule *rule)
 {
 	static const char *const known[] = {"names",     "name",    "action",   "errnoRet",
@@ -725,6 +750,12 @@ static int parse_rule(struct parse_ctx *ctx, json_t *object, size_t index, struc
 		if (r < 0)
 			return r;
 		rule->supervise_default = value;
+	}
+
+	if (rule->supervise != NULL || rule->supervise_default != NULL) {
+		r = parse_supervise(ctx, rule);
+		if (r < 0)
+			return r;
 	}
 
 	rule->active = ctx->host != NULL ? policy_rule_applies(rule, ctx->host) : true;
@@ -1113,6 +1144,7 @@ void policy_free(struct policy *policy)
 		free_strings(rule->names, rule->n_names);
 		free(rule->args);
 		free(rule->comment);
+		supervise_rule_free(rule->supervise_model);
 		free_filter(&rule->includes);
 		free_filter(&rule->excludes);
 	}

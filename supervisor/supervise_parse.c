@@ -81,6 +81,8 @@ const char *supervise_verdict_name(enum supervise_verdict verdict)
 		return "log";
 	case SUPERVISE_KILL:
 		return "kill";
+	case SUPERVISE_ASK:
+		return "ask";
 	}
 	return "?";
 }
@@ -138,23 +140,24 @@ static int parse_errno(struct parse_ctx *ctx, const json_t *v, int *out)
 /* "decision" and "errno" of a clause or of "default". */
 static int parse_decision(struct parse_ctx *ctx, const json_t *obj, struct supervise_decision *d)
 {
-	static const char *const names[] = {"allow", "deny", "log", "kill"};
+	static const char *const names[] = {"allow", "deny", "log", "kill", "ask"};
 	const json_t *v = json_object_get(obj, "decision");
 	const json_t *e = json_object_get(obj, "errno");
 	const char *s;
 	size_t i;
 
 	if (v == NULL)
-		return fail(ctx, "", "missing \"decision\" (allow, deny, log or kill)");
+		return fail(ctx, "", "missing \"decision\" (allow, deny, log, kill or ask)");
 	if (!json_is_string(v))
-		return fail(ctx, ".decision", "expected \"allow\", \"deny\", \"log\" or \"kill\"");
+		return fail(ctx, ".decision",
+		            "expected \"allow\", \"deny\", \"log\", \"kill\" or \"ask\"");
 	s = json_string_value(v);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i]) == 0)
 			break;
-	if (i == 4)
+	if (i == sizeof(names) / sizeof(names[0]))
 		return fail(ctx, ".decision",
-		            "unknown decision \"%s\" (expected allow, deny, log or kill)", s);
+		            "unknown decision \"%s\" (expected allow, deny, log, kill or ask)", s);
 	d->verdict = (enum supervise_verdict)i;
 	d->errno_nr = 0;
 	if (d->verdict != SUPERVISE_DENY) {

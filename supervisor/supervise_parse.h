@@ -37,6 +37,7 @@ enum supervise_verdict {
 	SUPERVISE_DENY,  /* fail it with errno_nr */
 	SUPERVISE_LOG,   /* allow, and mark the record "log" */
 	SUPERVISE_KILL,  /* kill the process */
+	SUPERVISE_ASK,   /* hold the syscall until an operator (or the ask timeout) decides */
 };
 
 struct supervise_decision {
@@ -103,7 +104,7 @@ int supervise_parse(const json_t *supervise, const json_t *deflt, size_t rule_in
 /* Frees a rule from supervise_parse(); NULL is fine. */
 void supervise_rule_free(struct supervise_rule *rule);
 
-/* "allow", "deny", "log", "kill". */
+/* "allow", "deny", "log", "kill", "ask". */
 const char *supervise_verdict_name(enum supervise_verdict verdict);
 
 #endif

@@ -74,7 +74,8 @@ static const char full_profile[] =
         "      {\"index\": 2, \"value\": 64, \"valueTwo\": 64, \"op\": \"SCMP_CMP_MASKED_EQ\"},\n"
         "      {\"index\": 5, \"value\": 18446744073709551615, \"op\": \"SCMP_CMP_NE\"}]},\n"
         "      {\"names\": [\"connect\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
-        "       \"supervise\": [{\"allow\": {\"port\": 443}}], \"default\": {\"action\": "
+        "       \"supervise\": [{\"args\": [{\"index\": 2, \"value\": 443, \"op\": "
+        "\"SCMP_CMP_EQ\"}], \"decision\": \"allow\"}], \"default\": {\"decision\": "
         "\"deny\"}},\n"
         "    {\"names\": [\"kill\"], \"action\": \"SCMP_ACT_KILL\", \"errnoRet\": null,\n"
         "     \"includes\": null, \"args\": null, \"comment\": null}\n"
@@ -145,12 +146,15 @@ START_TEST(test_full_profile)
 	ck_assert_uint_eq(r->line, 14);
 	ck_assert_uint_eq(r->column, 7);
 	ck_assert(json_is_array(r->supervise));
-	clause = json_object_get(json_object_get(json_array_get(r->supervise, 0), "allow"), "port");
+	clause = json_object_get(
+	        json_array_get(json_object_get(json_array_get(r->supervise, 0), "args"), 0), "value");
 	/* Ordinary integers stay jansson integers for the clause evaluator. */
 	ck_assert(json_is_integer(clause));
 	ck_assert_int_eq(json_integer_value(clause), 443);
-	ck_assert_str_eq(json_string_value(json_object_get(r->supervise_default, "action")),
+	ck_assert_str_eq(json_string_value(json_object_get(r->supervise_default, "decision")),
 	                 "deny");
+	/* ... and parsed into the supervisor's model at load time. */
+	ck_assert_ptr_nonnull(r->supervise_model);
 
 	/* null means absent, as for Go's decoder. */
 	r = &p->rules[3];
