@@ -18,6 +18,8 @@ static const struct subcommand subcommands[] = {
         {"run", cmd_run, "run a command under a policy, recording every supervised decision"},
         {"learn", cmd_run,
          "run a command with every syscall recorded (audit, nothing in the kernel)"},
+        {"agent", cmd_agent,
+         "supervise containers (runc/crun listenerPath) and self-sandboxed programs"},
         {"policy", cmd_policy, "check a policy and show its plan; print the embedded default"},
         {"profile", cmd_profile,
          "generate, merge, check, diff and lint static profiles from decision logs"},

@@ -129,7 +129,10 @@ static int run_bundle(const char *runtime, const char *bundle, char **out)
 	int rc;
 
 	snprintf(log, sizeof(log), "%s/out.txt", pt_dir());
-	rc = sh("cd %s && %s %s run bouncer-prof-%d-%d >%s 2>&1 </dev/null", bundle, runtime,
+	/* crun goes through tests/crun-hybrid.sh: it refuses this host's hybrid cgroups as is. */
+	rc = sh("cd %s && %s%s %s run bouncer-prof-%d-%d >%s 2>&1 </dev/null", bundle,
+	        strcmp(runtime, "crun") == 0 ? getenv("BOUNCER_SOURCE_ROOT") : "",
+	        strcmp(runtime, "crun") == 0 ? "/tests/crun-hybrid.sh" : runtime,
 	        strcmp(runtime, "crun") == 0 ? "--cgroup-manager=disabled" : "", (int)getpid(), n++,
 	        log);
 	*out = pt_read(log);
@@ -170,11 +173,6 @@ static void run_runtime(const char *runtime)
 
 	configure(bundle, profile, "/bin/echo", "hello");
 	rc = run_bundle(runtime, bundle, &out);
-	if (rc != 0 && strstr(out, "cgroups in hybrid mode")) {
-		skip("crun refuses this host's hybrid cgroup setup (a controller on cgroup2)");
-		free(out);
-		return;
-	}
 	ck_assert_msg(rc == 0, "%s run under the generated profile: exit %d: %s", runtime, rc, out);
 	ck_assert_str_eq(out, "hello\n");
 	free(out);
