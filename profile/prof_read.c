@@ -6,20 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy_names.h"
 #include "prof.h"
 
-static const struct {
-	const char *name;
-	enum scmp_compare op;
-} ops[] = {
-        {"SCMP_CMP_NE", SCMP_CMP_NE},
-        {"SCMP_CMP_LT", SCMP_CMP_LT},
-        {"SCMP_CMP_LE", SCMP_CMP_LE},
-        {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-        {"SCMP_CMP_GE", SCMP_CMP_GE},
-        {"SCMP_CMP_GT", SCMP_CMP_GT},
-        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-};
 
 static int read_u64(json_t *v, uint64_t *out)
 {
@@ -95,7 +84,6 @@ static int read_args(struct prof_model *m, struct prof_rule *r, json_t *args, si
 		struct prof_cond *c = &r->conds[r->n_conds];
 		const char *op = json_string_value(json_object_get(a, "op"));
 		json_t *idx = json_object_get(a, "index");
-		size_t k;
 
 		if (!json_is_integer(idx) || json_integer_value(idx) < 0 ||
 		    json_integer_value(idx) > 5)
@@ -116,15 +104,11 @@ static int read_args(struct prof_model *m, struct prof_rule *r, json_t *args, si
 			                         "%s: syscalls[%zu].args[%zu].valueTwo: "
 			                         "expected an unsigned integer",
 			                         m->source, ri, i);
-		for (k = 0; op && k < sizeof(ops) / sizeof(ops[0]); k++)
-			if (strcmp(op, ops[k].name) == 0)
-				break;
-		if (!op || k == sizeof(ops) / sizeof(ops[0]))
+		if (!op || policy_op_from_name(op, &c->op) < 0)
 			return bouncer_error_set(err, -EINVAL,
 			                         "%s: syscalls[%zu].args[%zu].op: "
 			                         "unknown operator \"%s\"",
 			                         m->source, ri, i, op ? op : "");
-		c->op = ops[k].op;
 		r->n_conds++;
 	}
 	return 0;
