@@ -17,6 +17,8 @@ static const char usage_text[] =
         "      --min-count N          allow only syscalls needed at least N times (default 1)\n"
         "      --name NAME            profile name (spo metadata.name)\n"
         "      --runtime runc|crun    also allow what the OCI runtime needs after loading it\n"
+        "      --no-essentials        do not add exit, exit_group and rt_sigreturn when the\n"
+        "                             recording did not see them\n"
         "      --notify               supervised rules (SCMP_ACT_NOTIFY + supervise) for syscalls\n"
         "                             whose records carry paths/addresses\n"
         "      --skip-bad             count malformed lines instead of stopping\n";
@@ -49,6 +51,7 @@ int prof_cmd_generate(int argc, char **argv)
 	        {"runtime", required_argument, NULL, 'r'},
 	        {"skip-bad", no_argument, NULL, 's'},
 	        {"notify", no_argument, NULL, 'N'},
+	        {"no-essentials", no_argument, NULL, 'E'},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};
@@ -124,6 +127,9 @@ int prof_cmd_generate(int argc, char **argv)
 			break;
 		case 'N':
 			gen.notify = true;
+			break;
+		case 'E':
+			gen.no_essentials = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -294,6 +294,7 @@ struct prof_gen_opts {
 	const struct prof_model *base;       /* or NULL */
 	const char *const *runtime_syscalls; /* NULL-terminated, or NULL */
 	const char *runtime_name;
+	bool no_essentials;                  /* leave out exit, exit_group, rt_sigreturn */
 };
 
 /* Builds a profile model from needs. */

@@ -375,6 +375,44 @@ static void copy_base(struct prof_model *m, const struct prof_model *base)
 		m->listener_path = strdup(base->listener_path);
 }
 
+/*
+ * Calls every workload needs whether or not the recording saw them: a single-threaded run never
+ * calls exit (threads do), and a run that caught no signal never returned from a handler; a
+ * profile without them makes the workload hang or crash later for no reason of its own.
+ * Allowing them grants nothing (lint flags their absence).
+ */
+static const char *const essentials[] = {"exit", "exit_group", "rt_sigreturn", NULL};
+
+/*
+ * Unconditioned allows for names (NULL-terminated) unless the model already allows them
+ * without conditions: the OCI runtime's own calls (runtime names it) or the essentials (NULL).
+ */
+static void add_unconditioned(struct prof_model *m, const char *const *names, const char *runtime)
+{
+	for (const char *const *rs = names; rs && *rs; rs++) {
+		struct prof_rule *r;
+		char buf[160];
+		bool have = false;
+
+		for (size_t i = 0; i < m->n_rules; i++)
+			have |= strcmp(m->rules[i].name, *rs) == 0 && m->rules[i].n_conds == 0 &&
+			        prof_action_runs(m->rules[i].action);
+		if (have)
+			continue;
+		/* An allow with conditions for the same name stays; the unconditioned one is
+		 * what is needed. */
+		r = prof_model_add_rule(m, *rs, PROF_ACT_ALLOW);
+		if (runtime != NULL)
+			snprintf(buf, sizeof(buf),
+			         "needed by %s between loading the profile and exec", runtime);
+		else
+			snprintf(buf, sizeof(buf),
+			         "not recorded; allowed as essential (--no-essentials leaves it "
+			         "out)");
+		r->comment = strdup(buf);
+	}
+}
+
 struct prof_model *prof_generate(struct prof_needs *needs, const struct prof_gen_opts *opts)
 {
 	struct prof_model *m = prof_model_new("generated");
@@ -422,23 +460,9 @@ struct prof_model *prof_generate(struct prof_needs *needs, const struct prof_gen
 			add_deny(m, name, by_name + i, j - i, denied, killed);
 		}
 	}
-	for (const char *const *rs = opts->runtime_syscalls; rs && *rs; rs++) {
-		struct prof_rule *r;
-		char buf[160];
-		bool have = false;
-
-		for (size_t i = 0; i < m->n_rules; i++)
-			have |= strcmp(m->rules[i].name, *rs) == 0 && m->rules[i].n_conds == 0 &&
-			        prof_action_runs(m->rules[i].action);
-		if (have)
-			continue;
-		/* An allow with conditions for the same name stays; the runtime's own use needs
-		 * the unconditioned one. */
-		r = prof_model_add_rule(m, *rs, PROF_ACT_ALLOW);
-		snprintf(buf, sizeof(buf), "needed by %s between loading the profile and exec",
-		         opts->runtime_name);
-		r->comment = strdup(buf);
-	}
+	add_unconditioned(m, opts->runtime_syscalls, opts->runtime_name);
+	if (!opts->no_essentials && !prof_action_runs(m->default_action))
+		add_unconditioned(m, essentials, NULL);
 	free(by_name);
 	prof_model_sort(m);
 	return m;

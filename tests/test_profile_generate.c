@@ -70,7 +70,7 @@ static const char small_log[] = "{\"v\":1,\"ts\":\"" TS(
                                                                   "\"<learn>\",\"later_field\":{"
                                                                   "\"x\":[1,2,{\"y\":\"}\"}]}}\n";
 
-static const char small_expected[] =
+static const char small_expected_no_essentials[] =
         "{\n"
         "  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
         "  \"defaultErrnoRet\": 1,\n"
@@ -98,6 +98,43 @@ static const char small_expected[] =
         "  ]\n"
         "}\n";
 
+/* The same with the essentials generate adds when the recording did not see them. */
+static const char small_expected[] =
+        "{\n"
+        "  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+        "  \"defaultErrnoRet\": 1,\n"
+        "  \"archMap\": [\n"
+        "    {\"architecture\": \"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\"]}\n"
+        "  ],\n"
+        "  \"flags\": [],\n"
+        "  \"syscalls\": [\n"
+        "    {\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, "
+        "\"value\": 2114060288, \"valueTwo\": 0, \"op\": \"SCMP_CMP_MASKED_EQ\"}], \"comment\": "
+        "\"needed 1 (x86_64); first seen: /bin/sh\"},\n"
+        "    {\"names\": [\"exit\"], \"action\": \"SCMP_ACT_ALLOW\", \"comment\": \"not recorded; "
+        "allowed as essential (--no-essentials leaves it out)\"},\n"
+        "    {\"names\": [\"exit_group\"], \"action\": \"SCMP_ACT_ALLOW\", \"comment\": \"not "
+        "recorded; "
+        "allowed as essential (--no-essentials leaves it out)\"},\n"
+        "    {\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"comment\": \"needed 2 "
+        "(x86_64); first seen: /bin/dash\"},\n"
+        "    {\"names\": [\"rt_sigreturn\"], \"action\": \"SCMP_ACT_ALLOW\", \"comment\": \"not "
+        "recorded; "
+        "allowed as essential (--no-essentials leaves it out)\"},\n"
+        "    {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, "
+        "\"value\": 1, \"valueTwo\": 0, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, \"value\": 15, "
+        "\"valueTwo\": 1, \"op\": \"SCMP_CMP_MASKED_EQ\"}], \"comment\": \"needed 1 with these "
+        "arguments, in all 2 (x86_64 1, x86 1); first seen: /bin/sh\"},\n"
+        "    {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, "
+        "\"value\": 2, \"valueTwo\": 0, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, \"value\": 15, "
+        "\"valueTwo\": 2, \"op\": \"SCMP_CMP_MASKED_EQ\"}], \"comment\": \"needed 1 with these "
+        "arguments, in all 2 (x86_64 1, x86 1); first seen: /bin/ping32\"},\n"
+        "    {\"names\": [\"unshare\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13, "
+        "\"comment\": \"stopped 1 (x86_64); denied in enforce mode with EACCES; first seen: "
+        "/usr/bin/unshare\"}\n"
+        "  ]\n"
+        "}\n";
+
 START_TEST(exact_docker_output)
 {
 	char *out, *err;
@@ -106,6 +143,19 @@ START_TEST(exact_docker_output)
 	ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
 	ck_assert_str_eq(out, small_expected);
 	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+}
+END_TEST
+
+START_TEST(no_essentials_option)
+{
+	char *out, *err;
+	int rc = pt_run(&out, &err, "generate", "--no-essentials", pt_file("a.log", small_log),
+	                NULL);
+
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
+	ck_assert_str_eq(out, small_expected_no_essentials);
 	free(out);
 	free(err);
 }
@@ -522,6 +572,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("generate");
 
 	tcase_add_test(tc, exact_docker_output);
+	tcase_add_test(tc, no_essentials_option);
 	tcase_add_test(tc, output_file_and_stdin);
 	tcase_add_test(tc, oci_format);
 	tcase_add_test(tc, spo_format);
