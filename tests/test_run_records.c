@@ -643,6 +643,8 @@ static Suite *records_suite(void)
 	Suite *s = suite_create("run_records");
 	TCase *tc = tcase_create("records");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, exactly_one_record_per_call);
 	tcase_add_test(tc, runs_append_to_one_log);
 	tcase_add_test(tc, concurrent_runs_share_a_log);
