@@ -572,39 +572,6 @@ START_TEST(reused_thread_id_names_the_new_process)
 }
 END_TEST
 
-/*
- * comm is the caller's name at the time of the call, also when another thread renamed it
- * (pthread_setname_np writes /proc/self/task/TID/comm; the renamed thread makes no prctl).
- */
-START_TEST(comm_follows_a_rename_by_another_thread)
-{
-	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
-	char *prog = h_prog("holdprobe");
-	struct h_result r;
-	struct h_records rs;
-	const char *line;
-	long tid;
-
-	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o", log,
-	      "--", prog, "rename-other", NULL);
-	h_assert_exit(&r, 0);
-	line = h_line_after(r.out, "rename-other: ");
-	ck_assert_msg(line && strstr(line, "before=holdprobe after=renamed"), "stdout:\n%s", r.out);
-	tid = h_field_long(line, "tid");
-	h_read_records(log, &rs);
-	h_check_seq(&rs);
-	ck_assert_msg(rs.n == 2, "expected two getppid records, got %zu", rs.n);
-	ck_assert_int_eq(h_int(rs.rec[0], "tid"), tid);
-	ck_assert_int_eq(h_int(rs.rec[1], "tid"), tid);
-	ck_assert_str_eq(h_str(rs.rec[0], "comm"), "holdprobe");
-	ck_assert_msg(!strcmp(h_str(rs.rec[1], "comm"), "renamed"),
-	              "the thread was renamed \"renamed\" before its second call; the record says "
-	              "comm \"%s\"",
-	              h_str(rs.rec[1], "comm"));
-	h_records_free(&rs);
-	h_result_free(&r);
-}
-END_TEST
 
 /* args are the six registers, 64 bits each, in order. */
 START_TEST(args_are_six_exact_64_bit_values)
@@ -661,7 +628,6 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, exe_and_comm_follow_execve);
 	tcase_add_test(tc, args_are_six_exact_64_bit_values);
 	tcase_add_test(tc, reused_thread_id_names_the_new_process);
-	tcase_add_test(tc, comm_follows_a_rename_by_another_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
