@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The open family, emulated: the supervisor opens the checked location itself and installs the
+ * descriptor in the target (emulate.h).
+ *
+ * How it stays the target's open:
+ * - relative to the real parent directory path_resolve() opened, with O_NOFOLLOW on the final
+ *   component: the location was decided on that descriptor, and a symlink swapped in after the
+ *   check gives ELOOP instead of redirecting the open (a final symlink the syscall follows was
+ *   already followed by path_resolve(), whose result is what was checked);
+ * - the target's flags and mode; O_CLOEXEC becomes the new descriptor's flag in the target
+ *   (the supervisor's own copy is always close-on-exec, and closed right after);
+ * - the target's umask (set around creating opens) and identity (emulate_creds.h), so created
+ *   files get the owner, group and mode they would have had;
+ * - the supervisor must never block: it opens with O_NONBLOCK (a FIFO without a peer, a device
+ *   waiting for carrier) and clears it afterwards when the target did not ask for it. So a FIFO
+ *   opened for reading does not wait for a writer, and one opened for writing without a reader
+ *   fails with ENXIO instead of waiting (docs/inspection.md). O_NOCTTY is always added: the
+ *   supervisor must not acquire a controlling terminal (the target then does not either).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "emulate.h"
+#include "target_mem.h"
+
+struct open_request {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve; /* openat2 only */
+	bool is_openat2;
+};
+
+static int read_request(const struct emulate_ctx *ctx, struct open_request *req)
+{
+	const uint64_t *a = ctx->args;
+
+	memset(req, 0, sizeof(*req));
+	if (strcmp(ctx->name, "open") == 0) {
+		req->flags = (uint32_t)a[1];
+		req->mode = (uint32_t)a[2];
+	} else if (strcmp(ctx->name, "openat") == 0) {
+		req->flags = (uint32_t)a[2];
+		req->mode = (uint32_t)a[3];
+	} else if (strcmp(ctx->name, "creat") == 0) {
+		req->flags = O_CREAT | O_WRONLY | O_TRUNC;
+		req->mode = (uint32_t)a[1];
+	} else {
+		struct open_how how;
+		int rc;
+
+		/* Sizes above ours must have zero tails in the kernel; refuse rather than check. */
+		if (a[3] != sizeof(how))
+			return a[3] < sizeof(how) ? -EINVAL : -E2BIG;
+		rc = target_read_mem(ctx->tid, a[2], &how, sizeof(how), ctx->listener,
+		                     ctx->notif_id);
+		if (rc < 0)
+			return rc;
+		req->flags = how.flags;
+		req->mode = how.mode;
+		req->resolve = how.resolve;
+		req->is_openat2 = true;
+	}
+	return 0;
+}
+
+static bool creates(uint64_t flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+/* The open itself, on the supervisor's thread, already acting as the target. */
+static int do_open(const struct path_resolution *pr, const struct open_request *req,
+                   unsigned target_umask, bool *added_nonblock)
+{
+	const char *name = pr->final[0] != '\0' ? pr->final : ".";
+	uint64_t flags = req->flags & ~(uint64_t)O_CLOEXEC;
+	unsigned old_mask = 0;
+	int fd;
+
+	*added_nonblock = false;
+	flags |= O_CLOEXEC | O_NOFOLLOW;
+	if (!(flags & O_PATH)) {
+		flags |= O_NOCTTY;
+		if (!(flags & O_NONBLOCK)) {
+			flags |= O_NONBLOCK;
+			*added_nonblock = true;
+		}
+	}
+	/* "name/" must be a directory; the slash would also follow a symlink swapped in. */
+	if (pr->trailing_slash) {
+		if (flags & O_CREAT)
+			return -EISDIR;
+		flags |= O_DIRECTORY;
+	}
+	if (creates(flags))
+		old_mask = umask(target_umask);
+	if (req->is_openat2) {
+		struct open_how how = {.flags = flags, .mode = req->mode, .resolve = req->resolve};
+
+		fd = (int)syscall(SYS_openat2, pr->parent_fd, name, &how, sizeof(how));
+	} else {
+		fd = openat(pr->parent_fd, name, (int)flags, (mode_t)req->mode);
+	}
+	if (fd < 0)
+		fd = -errno;
+	if (creates(flags))
+		umask(old_mask);
+	return fd;
+}
+
+int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
+{
+	const struct path_resolution *pr = &ctx->buf->paths[0];
+	struct open_request req;
+	bool added_nonblock;
+	int fd, rc;
+
+	if (pr->parent_fd < 0 || ctx->facts->n_paths != 1)
+		return -EPERM; /* nothing checked to act on (an anonymous object): refuse */
+	rc = read_request(ctx, &req);
+	if (rc < 0)
+		return rc;
+	rc = emulate_creds_enter(ctx->sw, ctx->creds);
+	if (rc < 0)
+		return rc;
+	fd = do_open(pr, &req, ctx->creds->umask, &added_nonblock);
+	emulate_creds_restore(ctx->sw);
+	if (fd < 0) {
+		/* The open's own answer (ENOENT, EACCES, EEXIST, ...): what the target would see.
+		 */
+		res->error = fd;
+		return 0;
+	}
+	if (added_nonblock) {
+		int fl = fcntl(fd, F_GETFL);
+
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	rc = emulate_install_fd(ctx, fd, (req.flags & O_CLOEXEC) != 0, res);
+	close(fd);
+	return rc;
+}
