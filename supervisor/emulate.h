@@ -8,6 +8,9 @@
  * hands back the result: a descriptor injected with SECCOMP_IOCTL_NOTIF_ADDFD, or the return
  * value / errno the operation gave.
  *
+ * The caller has already taken on the target's identity (emulate_creds_enter(); the paths were
+ * resolved with it too, so every directory on the way was searched with the target's rights).
+ *
  * Every function returns 0 when the operation was performed (its result is in *res, including
  * an errno the operation itself gave: the target sees what the kernel would have told it), or a
  * negative errno when the supervisor could not perform it; the caller then denies with that
@@ -51,8 +54,8 @@ struct emulate_ctx {
 	uint64_t notif_id;
 	struct supervise_gather_buf *buf; /* the checked paths (paths[i]) and address (addr) */
 	const struct supervise_facts *facts;
-	const struct target_creds *creds; /* the target's identity, read for this notification */
-	struct creds_switch *sw;          /* the supervisor's own, to switch back to */
+	const struct target_creds *creds; /* the target's identity (in effect during the call) */
+	const struct creds_switch *sw;    /* the supervisor's own identity */
 };
 
 /* The answer an emulation produced. */

@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The capabilities that change what a filesystem operation may do. */
-#define FS_CAPS                                                                                    \
+/* The capabilities that change what an emulated filesystem or socket operation may do. */
+#define ACT_CAPS                                                                                   \
 	((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) |        \
 	 (1ull << CAP_FOWNER) | (1ull << CAP_FSETID) | (1ull << CAP_MKNOD) |                       \
 	 (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_NET_BIND_SERVICE) | (1ull << CAP_NET_RAW) |  \
@@ -111,7 +111,13 @@ static int set_caps(uint64_t eff)
 int emulate_creds_enter(struct creds_switch *sw, const struct target_creds *t)
 {
 	const struct target_creds *self = &sw->self;
-	uint64_t caps = self->cap_eff & t->cap_eff;
+	/*
+	 * Only the capabilities that change a filesystem or socket operation are reduced to the
+	 * target's; the others stay, CAP_SYS_PTRACE in particular: path_resolve() opens the
+	 * target's /proc entries while acting as the target, which a non-dumpable target
+	 * allows only to a ptrace-capable reader.
+	 */
+	uint64_t caps = (self->cap_eff & ~ACT_CAPS) | (self->cap_eff & t->cap_eff & ACT_CAPS);
 	int rc = 0;
 
 	sw->switched_ids = false;
@@ -129,11 +135,11 @@ int emulate_creds_enter(struct creds_switch *sw, const struct target_creds *t)
 			rc = -EPERM;
 	}
 	/*
-	 * Reduce the effective set to what the target has. setfsuid away from 0 already cleared
-	 * the filesystem capabilities; other capabilities matter too (CAP_NET_BIND_SERVICE for
-	 * bind), so always intersect when the target has fewer.
+	 * setfsuid away from 0 already cleared the filesystem capabilities (as the kernel does
+	 * for the target itself); a root target that dropped some keeps fewer than the
+	 * supervisor: set exactly the intersection.
 	 */
-	if (rc == 0 && (caps & FS_CAPS) != (self->cap_eff & FS_CAPS)) {
+	if (rc == 0 && (sw->switched_ids || caps != self->cap_eff)) {
 		sw->switched_caps = true;
 		rc = set_caps(caps);
 	}

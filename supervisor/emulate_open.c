@@ -126,11 +126,7 @@ int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
 	rc = read_request(ctx, &req);
 	if (rc < 0)
 		return rc;
-	rc = emulate_creds_enter(ctx->sw, ctx->creds);
-	if (rc < 0)
-		return rc;
 	fd = do_open(pr, &req, ctx->creds->umask, &added_nonblock);
-	emulate_creds_restore(ctx->sw);
 	if (fd < 0) {
 		/* The open's own answer (ENOENT, EACCES, EEXIST, ...): what the target would see.
 		 */

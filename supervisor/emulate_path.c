@@ -210,15 +210,11 @@ int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res)
 		if (rc < 0)
 			return rc;
 	}
-	rc = emulate_creds_enter(ctx->sw, ctx->creds);
-	if (rc < 0)
-		return rc;
 	creates = c->op == OP_MKDIR || c->op == OP_MKNOD;
 	if (creates)
 		old_mask = umask(ctx->creds->umask);
 	res->error = do_op(ctx, c, text);
 	if (creates)
 		umask(old_mask);
-	emulate_creds_restore(ctx->sw);
 	return 0;
 }

@@ -136,13 +136,9 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 		}
 		return rc;
 	}
-	rc = emulate_creds_enter(ctx->sw, ctx->creds);
-	if (rc < 0)
-		goto out;
 	if (unix_path) {
 		rc = unix_address(ctx, is_bind, &un, &addr_len, &hold_fd, &op_error);
 		if (rc < 0 || op_error != 0) {
-			emulate_creds_restore(ctx->sw);
 			res->error = op_error;
 			goto out;
 		}
@@ -161,7 +157,6 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 	}
 	if (fl >= 0 && !(fl & O_NONBLOCK))
 		fcntl(sock, F_SETFL, fl);
-	emulate_creds_restore(ctx->sw);
 
 	if (rc == -EINPROGRESS && fl >= 0 && !(fl & O_NONBLOCK)) {
 		if (is_tcp(sock)) {

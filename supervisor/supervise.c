@@ -39,6 +39,7 @@ struct supervise_state {
 	struct supervise_gather_buf buf;
 	struct creds_switch sw;
 	struct target_creds creds;
+	bool acting; /* the supervisor's thread acts as the target (creds entered) */
 	unsigned n_exec_checks;
 	unsigned next_exec_slot;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
@@ -218,6 +219,25 @@ static unsigned missing_needs(const struct supervise_rule *rule, unsigned have)
 }
 
 /*
+ * From here on the supervisor's thread acts as the target: paths are resolved with its rights
+ * (a directory it cannot search stops the resolution with EACCES, as in the kernel) and
+ * emulations act with them (emulate_creds.h). The status file is read by thread id: the
+ * gather's own NOTIF_ID_VALID checks, and the emulation's, come after this read.
+ */
+static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
+{
+	int rc = emulate_creds_read(req->tid, &st->creds);
+
+	if (rc < 0)
+		return rc;
+	rc = emulate_creds_enter(&st->sw, &st->creds);
+	if (rc < 0)
+		return rc;
+	st->acting = true;
+	return 0;
+}
+
+/*
  * Evaluates, gathering what the reached clause needs each time eval asks for it. Returns 0 with
  * the decision, or a negative errno to deny with (the gather failed).
  */
@@ -235,6 +255,11 @@ static int evaluate(struct supervise_state *st, const struct supervise_rule *rul
 		want = missing_needs(rule, facts->have);
 		if (want == 0)
 			return -EPERM; /* cannot happen: eval and the clauses disagree */
+		if ((want & POINTER_FACTS) && !st->acting) {
+			rc = act_as_target(st, req);
+			if (rc < 0)
+				return rc;
+		}
 		rc = supervise_gather(req, sa, want, &st->buf, &more);
 		if (rc < 0)
 			return rc;
@@ -364,10 +389,8 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	};
 	int rc;
 
-	rc = emulate_creds_read(req->tid, &st->creds);
-	/* Read by thread id: only trustworthy while the notification is pending. */
-	if (rc == 0)
-		rc = target_notif_valid(n->listener, n->req.id);
+	/* Pointer facts were gathered acting as the target: st->creds is its identity. */
+	rc = st->acting ? target_notif_valid(n->listener, n->req.id) : -EPERM;
 	if (rc == 0)
 		rc = emulate_syscall(&ctx, &res);
 	if (rc < 0) {
@@ -503,5 +526,9 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 		break;
 	}
 out:
+	if (st->acting) {
+		emulate_creds_restore(&st->sw);
+		st->acting = false;
+	}
 	supervise_gather_release(&st->buf);
 }
