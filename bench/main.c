@@ -163,6 +163,7 @@ enum {
 	ROW_REF_NO_SYNC,
 	ROW_BOUNCER_NULL,
 	ROW_BOUNCER_FILE,
+	ROW_BOUNCER_OPENAT,
 	N_ROWS,
 };
 
@@ -230,6 +231,25 @@ int main(int argc, char **argv)
 	                                              .expect_records = true},
 	                  &results[ROW_BOUNCER_FILE]);
 
+	progress("bouncer run, openat decided by a path clause and emulated");
+	{
+		char open_policy[PATH_MAX];
+		FILE *f = fopen(BENCH_OPEN_PATH, "we");
+
+		if (f != NULL) {
+			fputs("bench\n", f);
+			fclose(f);
+		}
+		snprintf(open_policy, sizeof(open_policy), "%s/openat-path.json", BENCH_POLICY_DIR);
+		bench_run_bouncer(&slow,
+		                  &(struct bench_bouncer_run){.bouncer = opt.bouncer,
+		                                              .policy = open_policy,
+		                                              .decisions = "/dev/null",
+		                                              .worker_op = "openat"},
+		                  &results[ROW_BOUNCER_OPENAT]);
+		unlink(BENCH_OPEN_PATH);
+	}
+
 	note_epoll_ratio(&results[ROW_BOUNCER_NULL], &results[ROW_REF_EPOLL]);
 	note_epoll_ratio(&results[ROW_BOUNCER_FILE], &results[ROW_REF_EPOLL]);
 
@@ -247,6 +267,9 @@ int main(int argc, char **argv)
 	                              &results[ROW_REF], "B", 1.2},
 	        [ROW_BOUNCER_FILE] = {"bouncer log, -o /tmp file", &results[ROW_BOUNCER_FILE],
 	                              &results[ROW_REF], "B", 1.2},
+	        [ROW_BOUNCER_OPENAT] = {"bouncer openat, path clause, emulated (C = log /dev/null)",
+	                                &results[ROW_BOUNCER_OPENAT], &results[ROW_BOUNCER_NULL],
+	                                "C", 2.0},
 	};
 	printf("\n");
 	bench_print_table(rows, N_ROWS);
