@@ -9,6 +9,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
+
+#include "target_mem.h"
 
 static bool is_open(const char *name)
 {
@@ -23,7 +26,8 @@ static bool is_socket(const char *name)
 
 bool emulate_supported(const char *name)
 {
-	return name != NULL && (is_open(name) || is_socket(name) || emulate_path_supported(name));
+	return name != NULL && (is_open(name) || is_socket(name) || emulate_path_supported(name) ||
+	                        emulate_stat_supported(name));
 }
 
 int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
@@ -37,6 +41,8 @@ int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
 		return emulate_socket(ctx, res);
 	if (emulate_path_supported(ctx->name))
 		return emulate_path(ctx, res);
+	if (emulate_stat_supported(ctx->name))
+		return emulate_stat(ctx, res);
 	return -ENOSYS;
 }
 
@@ -78,4 +84,28 @@ int emulate_install_fd(const struct emulate_ctx *ctx, int fd, bool cloexec,
 	res->error = 0;
 	res->val = rc;
 	return 0;
+}
+
+int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = {.iov_base = (void *)buf, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+	ssize_t n;
+	int rc;
+
+	if (len == 0)
+		return 0;
+	/*
+	 * While the notification is pending the caller cannot run or exit (only a SIGKILL ends
+	 * it): checked right before the write, so the bytes reach the waiting caller. What is
+	 * left is a caller killed, reaped and its id reused by a full pid wrap-around within
+	 * these few microseconds.
+	 */
+	rc = target_notif_valid(ctx->listener, ctx->notif_id);
+	if (rc < 0)
+		return rc;
+	n = process_vm_writev(ctx->tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return errno == ESRCH ? -ENOENT : -EFAULT;
+	return (size_t)n == len ? 0 : -EFAULT;
 }

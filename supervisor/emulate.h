@@ -48,6 +48,7 @@ struct seccomp_notif_addfd {
 /* Everything an emulation needs about one notification. */
 struct emulate_ctx {
 	const char *name; /* libseccomp's syscall name */
+	uint32_t arch;    /* SCMP_ARCH_* of the call (struct layouts differ) */
 	const uint64_t *args;
 	pid_t tid, tgid;
 	int listener;
@@ -55,7 +56,7 @@ struct emulate_ctx {
 	struct supervise_gather_buf *buf; /* the checked paths (paths[i]) and address (addr) */
 	const struct supervise_facts *facts;
 	const struct target_creds *creds; /* the target's identity (in effect during the call) */
-	const struct creds_switch *sw;    /* the supervisor's own identity */
+	struct creds_switch *sw;          /* the supervisor's own identity (access switches) */
 };
 
 /* The answer an emulation produced. */
@@ -86,6 +87,18 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res);
 /* mkdir, unlink, rename, link, symlink, chmod, chown, mknod, truncate (emulate_path.c). */
 int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res);
 bool emulate_path_supported(const char *name);
+
+/* The stat, access and readlink families (emulate_stat.c). */
+int emulate_stat(const struct emulate_ctx *ctx, struct emulate_result *res);
+bool emulate_stat_supported(const char *name);
+
+/*
+ * Writes a syscall's own output into the caller's memory (process_vm_writev, which respects
+ * the caller's page protections, as copy_to_user does). The notification is checked just
+ * before, so the bytes go to the caller that is waiting. Returns 0, -EFAULT (part of the range
+ * is not writable: what the kernel answers), -ENOENT (the caller went away).
+ */
+int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const void *buf, size_t len);
 
 /*
  * Installs fd (owned by the caller, who closes it) in the target as the syscall's return value,

@@ -36,10 +36,12 @@ static int parse_status(const char *text, struct target_creds *out)
 		return -EIO;
 	if (sscanf(uid, "%lu %lu %lu %lu", &r, &e, &s, &f) != 4)
 		return -EIO;
+	out->ruid = (uint32_t)r;
 	out->euid = (uint32_t)e;
 	out->fsuid = (uint32_t)f;
 	if (sscanf(gid, "%lu %lu %lu %lu", &r, &e, &s, &f) != 4)
 		return -EIO;
+	out->rgid = (uint32_t)r;
 	out->egid = (uint32_t)e;
 	out->fsgid = (uint32_t)f;
 	out->cap_eff = strtoull(cap, NULL, 16);

@@ -31,6 +31,7 @@
 struct target_creds {
 	uint32_t fsuid, fsgid;
 	uint32_t euid, egid;
+	uint32_t ruid, rgid; /* access(2) checks with these */
 	uint32_t groups[EMULATE_GROUPS_MAX];
 	unsigned n_groups;
 	uint64_t cap_eff;

@@ -377,6 +377,7 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	struct emulate_result res;
 	struct emulate_ctx ctx = {
 	        .name = n->name,
+	        .arch = n->arch,
 	        .args = req->args,
 	        .tid = req->tid,
 	        .tgid = req->tgid,

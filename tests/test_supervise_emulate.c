@@ -375,7 +375,7 @@ START_TEST(policy_refuses_allow_on_paths_of_a_syscall_not_emulated)
 	write_file(
 	        policy,
 	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
-	        " \"syscalls\": [{\"names\": [\"newfstatat\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	        " \"syscalls\": [{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
 	        "   \"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": \"deny\"},\n"
 	        "                 {\"decision\": \"allow\"}]}]}\n",
 	        0644);
@@ -383,8 +383,115 @@ START_TEST(policy_refuses_allow_on_paths_of_a_syscall_not_emulated)
 	ck_assert_msg(r.exited && r.code != 0, "policy check accepted it:\n%s", r.out);
 	ck_assert_msg(strstr(r.err, "p.json:4:18: syscalls[0].supervise[1]") != NULL, "%s", r.err);
 	ck_assert_msg(strstr(r.err, "cannot be allowed race-free yet: bouncer does not emulate "
-	                            "newfstatat") != NULL,
+	                            "chdir") != NULL,
 	              "%s", r.err);
+	h_result_free(&r);
+}
+END_TEST
+
+/*
+ * stat, lstat, statx, access, readlink and the path syscalls that change the tree, all allowed
+ * under allowed/ and emulated: the same output as without bouncer, as root and as another
+ * user; and the same calls reaching denied/ are refused.
+ */
+static void compare_stat_family(const char *uid, size_t expect_emulated)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	struct h_records rs;
+	char *a, *link, *ro, *priv, *missing, *text;
+	size_t emulated = 0;
+
+	setup(&fx, 1);
+	/* The same rule shape, for the stat/access/readlink family. */
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"newfstatat\", \"statx\", \"access\", "
+	             "\"faccessat\", \"faccessat2\", \"readlink\", \"readlinkat\"],\n"
+	             "   \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"paths\": [\"%s/**\"], \"decision\": \"allow\"},\n"
+	             "     {\"paths\": [\"/usr/**\", \"/lib/**\", \"/lib64/**\", \"/etc/**\"], "
+	             "\"decision\": \"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
+	             fx.allowed);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	a = h_join(fx.allowed, "a");
+	link = h_join(fx.allowed, "link");
+	ck_assert_int_eq(symlink(a, link), 0);
+	ro = h_join(fx.allowed, "rootonly");
+	write_file(ro, "ROOT\n", 0600);
+	ck_assert_int_eq(mkdir(h_join(fx.allowed, "private"), 0700), 0);
+	write_file(h_fmt("%s/private/f", fx.allowed), "P\n", 0644);
+	priv = h_fmt("%s/private/f", fx.allowed);
+	missing = h_join(fx.allowed, "missing");
+	const char *args[] = {"as",   uid,        uid,      "stat",     a,       "lstat",  link,
+	                      "stat", link,       "statx",  a,          "statx", link,     "access",
+	                      a,      "4",        "access", ro,         "4",     "access", ro,
+	                      "2",    "readlink", link,     "readlink", a,       "stat",   missing,
+	                      "stat", priv,       "access", priv,       "0",     NULL};
+	run_probe(&plain, &fx, false, args);
+	run_probe(&r, &fx, true, args);
+	ck_assert_str_eq(r.out, plain.out);
+	ck_assert_msg(strstr(r.out, "stat ") != NULL, "%s", r.out);
+	h_read_records(fx.log, &rs);
+	for (size_t i = 0; i < rs.n; i++) {
+		const char *resolved = resolved_of(rs.rec[i]);
+
+		if (resolved != NULL && strncmp(resolved, fx.allowed, strlen(fx.allowed)) == 0 &&
+		    json_is_true(json_object_get(rs.rec[i], "emulated")))
+			emulated++;
+	}
+	/*
+	 * Every call above on allowed/ was emulated, except for another user the two under
+	 * private/, which it may not search: the resolution stops with EACCES, as in the kernel.
+	 */
+	ck_assert_msg(emulated == expect_emulated, "%zu emulated:\n%s", emulated, h_records_dump(&rs));
+	h_records_free(&rs);
+	h_result_free(&plain);
+	h_result_free(&r);
+}
+
+START_TEST(stat_access_readlink_match_an_unsupervised_run)
+{
+	compare_stat_family("0", 13);
+	compare_stat_family("65534", 11);
+}
+END_TEST
+
+START_TEST(path_syscalls_act_on_the_checked_location)
+{
+	struct fixture fx;
+	struct h_result r;
+	char *text, *from, *to, *denied_to, *victim;
+
+	setup(&fx, 1);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"rename\", \"renameat\", \"renameat2\", "
+	             "\"unlink\", \"unlinkat\", \"mkdir\", \"mkdirat\"],\n"
+	             "   \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"paths\": [\"%s/**\"], \"decision\": \"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
+	             fx.allowed);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	from = h_join(fx.allowed, "from");
+	to = h_join(fx.allowed, "to");
+	denied_to = h_join(fx.denied, "to");
+	victim = h_join(fx.denied, "s");
+	write_file(from, "MOVE\n", 0644);
+	run_probe(&r, &fx, true,
+	          (const char *[]){"rename", from, to, "rename", to, denied_to, "unlink", victim,
+	                           "unlink", to, "mkdir", h_join(fx.denied, "d"), "0755", NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("rename %s %s: 0", from, to)), "%s", r.out);
+	/* Both paths must match: a file cannot leave the allowed tree. */
+	ck_assert_msg(h_has_line(r.out, h_fmt("rename %s %s: -1 EACCES", to, denied_to)), "%s",
+	              r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("unlink %s: -1 EACCES", victim)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("unlink %s: 0", to)), "%s", r.out);
+	ck_assert_int_eq(access(victim, F_OK), 0);
+	ck_assert_int_eq(access(to, F_OK), -1);
+	ck_assert_int_eq(access(denied_to, F_OK), -1);
+	ck_assert_int_eq(access(h_join(fx.denied, "d"), F_OK), -1);
 	h_result_free(&r);
 }
 END_TEST
@@ -465,6 +572,8 @@ int main(void)
 	tcase_add_test(tc, connect_allowed_address_connects_denied_is_refused);
 	tcase_add_test(tc, nonblocking_connect_passes_on_the_kernel_answer);
 	tcase_add_test(tc, policy_refuses_allow_on_paths_of_a_syscall_not_emulated);
+	tcase_add_test(tc, stat_access_readlink_match_an_unsupervised_run);
+	tcase_add_test(tc, path_syscalls_act_on_the_checked_location);
 	tcase_add_test(tc, exec_allow_is_marked_not_race_free_and_verified);
 	tcase_add_test(tc, audit_mode_lets_the_denied_open_run_and_records_would);
 	suite_add_tcase(s, tc);

@@ -14,6 +14,11 @@
  *   create PATH MODE    openat(O_CREAT|O_EXCL|O_WRONLY, MODE) then fstat:
  *                       "create PATH: ok uid=U gid=G mode=0MMM" or "create PATH: -1 ENAME"
  *   mkdir PATH MODE     mkdirat then stat: "mkdir PATH: ok uid=U gid=G mode=0MMM"
+ *   stat PATH           stat(): "stat PATH: ino=I mode=0M uid=U size=S nlink=N" or "-1 ENAME"
+ *   lstat PATH          the same with lstat()
+ *   statx PATH          statx(AT_FDCWD, PATH, 0, STATX_BASIC_STATS): the same fields
+ *   access PATH MODE    access(PATH, MODE octal): "access PATH: 0" or "-1 ENAME"
+ *   readlink PATH       "readlink PATH: TEXT" or "-1 ENAME"
  *   unlink PATH         "unlink PATH: 0" or "-1 ENAME"
  *   rename OLD NEW      "rename OLD NEW: 0" or "-1 ENAME"
  *   connect PORT        TCP connect to 127.0.0.1:PORT (a listener in this probe accepts):
@@ -123,6 +128,33 @@ static void op_mkdir(const char *path, const char *mode)
 		die("stat: %s", strerror(errno));
 	say("mkdir %s: ok uid=%u gid=%u mode=0%03o", path, (unsigned)st.st_uid, (unsigned)st.st_gid,
 	    (unsigned)(st.st_mode & 07777));
+}
+
+static void op_stat(const char *op, const char *path)
+{
+	struct stat st;
+	int rc;
+
+	if (strcmp(op, "statx") == 0) {
+		struct statx stx;
+
+		rc = statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx);
+		if (rc == 0) {
+			st.st_ino = stx.stx_ino;
+			st.st_mode = stx.stx_mode;
+			st.st_uid = stx.stx_uid;
+			st.st_size = (off_t)stx.stx_size;
+			st.st_nlink = stx.stx_nlink;
+		}
+	} else {
+		rc = op[0] == 'l' ? lstat(path, &st) : stat(path, &st);
+	}
+	if (rc < 0)
+		say("%s %s: -1 %s", op, path, errno_name(errno));
+	else
+		say("%s %s: ino=%lu mode=0%o uid=%u size=%ld nlink=%lu", op, path,
+		    (unsigned long)st.st_ino, (unsigned)st.st_mode, (unsigned)st.st_uid,
+		    (long)st.st_size, (unsigned long)st.st_nlink);
 }
 
 static void *acceptor(void *arg)
@@ -396,6 +428,30 @@ int main(int argc, char **argv)
 			need(argc, i, 2);
 			op_mkdir(argv[i + 1], argv[i + 2]);
 			i += 2;
+		} else if (strcmp(op, "stat") == 0 || strcmp(op, "lstat") == 0 ||
+		           strcmp(op, "statx") == 0) {
+			need(argc, i, 1);
+			op_stat(op, argv[++i]);
+		} else if (strcmp(op, "access") == 0) {
+			need(argc, i, 2);
+			if (access(argv[i + 1], (int)strtol(argv[i + 2], NULL, 8)) < 0)
+				say("access %s: -1 %s", argv[i + 1], errno_name(errno));
+			else
+				say("access %s: 0", argv[i + 1]);
+			i += 2;
+		} else if (strcmp(op, "readlink") == 0) {
+			char text[256];
+			ssize_t n;
+
+			need(argc, i, 1);
+			i++;
+			n = readlink(argv[i], text, sizeof(text) - 1);
+			if (n < 0) {
+				say("readlink %s: -1 %s", argv[i], errno_name(errno));
+			} else {
+				text[n] = '\0';
+				say("readlink %s: %s", argv[i], text);
+			}
 		} else if (strcmp(op, "unlink") == 0) {
 			need(argc, i, 1);
 			i++;
