@@ -367,18 +367,64 @@ START_TEST(nonblocking_connect_passes_on_the_kernel_answer)
 }
 END_TEST
 
+START_TEST(unix_sockets_bind_and_connect_on_the_real_location)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	char *text, *s1, *s2, *s3, *link, *bad;
+	const char *a, *b;
+
+	setup(&fx, 1);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"connect\", \"bind\"],\n"
+	             "   \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"addresses\": [\"unix:%s/*\"], \"decision\": "
+	             "\"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
+	             fx.allowed);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	s1 = h_join(fx.allowed, "plain.sock");
+	s2 = h_join(fx.allowed, "bounced.sock");
+	s3 = h_join(fx.denied, "s.sock");
+	bad = h_join(fx.denied, "bounced.sock");
+	link = h_join(fx.allowed, "link.sock");
+	ck_assert_int_eq(symlink(s3, link), 0);
+	/* Without bouncer: the socket file's mode follows the umask; the link reaches s3. */
+	run_probe(&plain, &fx, false,
+	          (const char *[]){"umask", "027", "unix-listen", s1, "unix-connect", s1,
+	                           "unix-listen", s3, "unix-connect", link, NULL});
+	ck_assert_msg(h_has_line(plain.out, h_fmt("unix-connect %s: 0", link)), "%s", plain.out);
+	run_probe(&r, &fx, true,
+	          (const char *[]){"umask", "027", "unix-listen", s2, "unix-connect", s2,
+	                           "unix-connect", link, "unix-listen", bad, NULL});
+	a = h_line_after(plain.out, h_fmt("unix-listen %s: ", s1));
+	ck_assert_ptr_nonnull(a);
+	a = strdup(a);
+	b = h_line_after(r.out, h_fmt("unix-listen %s: ", s2));
+	ck_assert_msg(b != NULL, "%s", r.out);
+	ck_assert_str_eq(b, a);
+	ck_assert_msg(h_has_line(r.out, h_fmt("unix-connect %s: 0", s2)), "%s", r.out);
+	/* The symlink's real location is in denied/: refused, as is binding there. */
+	ck_assert_msg(h_has_line(r.out, h_fmt("unix-connect %s: -1 EACCES", link)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("unix-listen %s: -1 EACCES", bad)), "%s", r.out);
+	ck_assert_int_eq(access(bad, F_OK), -1);
+	h_result_free(&plain);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(policy_refuses_allow_on_paths_of_a_syscall_not_emulated)
 {
 	char *dir = h_tmpdir(), *policy = h_join(dir, "p.json");
 	struct h_result r;
 
-	write_file(
-	        policy,
-	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
-	        " \"syscalls\": [{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
-	        "   \"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": \"deny\"},\n"
-	        "                 {\"decision\": \"allow\"}]}]}\n",
-	        0644);
+	write_file(policy,
+	           "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	           " \"syscalls\": [{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": \"deny\"},\n"
+	           "                 {\"decision\": \"allow\"}]}]}\n",
+	           0644);
 	h_run(&r, NULL, h_bouncer(), "policy", "check", policy, NULL);
 	ck_assert_msg(r.exited && r.code != 0, "policy check accepted it:\n%s", r.out);
 	ck_assert_msg(strstr(r.err, "p.json:4:18: syscalls[0].supervise[1]") != NULL, "%s", r.err);
@@ -445,7 +491,8 @@ static void compare_stat_family(const char *uid, size_t expect_emulated)
 	 * Every call above on allowed/ was emulated, except for another user the two under
 	 * private/, which it may not search: the resolution stops with EACCES, as in the kernel.
 	 */
-	ck_assert_msg(emulated == expect_emulated, "%zu emulated:\n%s", emulated, h_records_dump(&rs));
+	ck_assert_msg(emulated == expect_emulated, "%zu emulated:\n%s", emulated,
+	              h_records_dump(&rs));
 	h_records_free(&rs);
 	h_result_free(&plain);
 	h_result_free(&r);
@@ -573,6 +620,7 @@ int main(void)
 	tcase_add_test(tc, nonblocking_connect_passes_on_the_kernel_answer);
 	tcase_add_test(tc, policy_refuses_allow_on_paths_of_a_syscall_not_emulated);
 	tcase_add_test(tc, stat_access_readlink_match_an_unsupervised_run);
+	tcase_add_test(tc, unix_sockets_bind_and_connect_on_the_real_location);
 	tcase_add_test(tc, path_syscalls_act_on_the_checked_location);
 	tcase_add_test(tc, exec_allow_is_marked_not_race_free_and_verified);
 	tcase_add_test(tc, audit_mode_lets_the_denied_open_run_and_records_would);

@@ -24,6 +24,9 @@
  *   connect PORT        TCP connect to 127.0.0.1:PORT (a listener in this probe accepts):
  *                       "connect PORT: 0" or "connect PORT: -1 ENAME"
  *   connect-nb PORT     the same on a non-blocking socket ("-1 EINPROGRESS" is a result)
+ *   unix-listen PATH    a unix stream socket bound to PATH and listening (kept open):
+ *                       "unix-listen PATH: 0 mode=0MMM" (the socket file's) or "-1 ENAME"
+ *   unix-connect PATH   "unix-connect PATH: 0" or "-1 ENAME"
  *   race-open OK BAD N SECS
  *                       one thread flips a path buffer between OK and BAD while this one
  *                       calls openat on it, N times or SECS seconds; the content read tells
@@ -50,6 +53,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "probe_util.h"
@@ -213,6 +217,37 @@ static void op_connect(const char *port_text, bool nonblock)
 		say("connect%s %d: -1 %s", nonblock ? "-nb" : "", port, errno_name(errno));
 	else
 		say("connect%s %d: 0", nonblock ? "-nb" : "", port);
+	close(fd);
+}
+
+static void op_unix(const char *op, const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct stat st;
+	int rc;
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	if (strcmp(op, "unix-listen") == 0) {
+		rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+		if (rc == 0)
+			rc = listen(fd, 16);
+		if (rc < 0) {
+			say("%s %s: -1 %s", op, path, errno_name(errno));
+			close(fd);
+			return;
+		}
+		if (stat(path, &st) < 0)
+			die("stat: %s", strerror(errno));
+		say("%s %s: 0 mode=0%03o", op, path, (unsigned)(st.st_mode & 07777));
+		return; /* kept open: later connects need the listener */
+	}
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		say("%s %s: -1 %s", op, path, errno_name(errno));
+	else
+		say("%s %s: 0", op, path);
 	close(fd);
 }
 
@@ -470,6 +505,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "connect") == 0 || strcmp(op, "connect-nb") == 0) {
 			need(argc, i, 1);
 			op_connect(argv[++i], op[7] == '-');
+		} else if (strcmp(op, "unix-listen") == 0 || strcmp(op, "unix-connect") == 0) {
+			need(argc, i, 1);
+			op_unix(op, argv[++i]);
 		} else if (strcmp(op, "race-open") == 0) {
 			need(argc, i, 4);
 			race_open(argv[i + 1], argv[i + 2], atol(argv[i + 3]), atof(argv[i + 4]));
