@@ -21,7 +21,8 @@ static bool is_open(const char *name)
 
 static bool is_socket(const char *name)
 {
-	return strcmp(name, "connect") == 0 || strcmp(name, "bind") == 0;
+	return strcmp(name, "connect") == 0 || strcmp(name, "bind") == 0 ||
+	       strcmp(name, "sendto") == 0;
 }
 
 bool emulate_supported(const char *name)

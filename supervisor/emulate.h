@@ -57,6 +57,8 @@ struct emulate_ctx {
 	const struct supervise_facts *facts;
 	const struct target_creds *creds; /* the target's identity (in effect during the call) */
 	struct creds_switch *sw;          /* the supervisor's own identity (access switches) */
+	char *scratch;                    /* for data the emulation must copy (sendto's payload) */
+	size_t scratch_size;
 };
 
 /* The answer an emulation produced. */
@@ -81,7 +83,7 @@ int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res);
 /* The open family: open, openat, openat2, creat (emulate_open.c). */
 int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res);
 
-/* connect and bind on a duplicate of the target's socket (emulate_socket.c). */
+/* connect, bind and sendto on a duplicate of the target's socket (emulate_socket.c). */
 int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res);
 
 /* mkdir, unlink, rename, link, symlink, chmod, chown, mknod, truncate (emulate_path.c). */

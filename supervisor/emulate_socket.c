@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * connect and bind, emulated: the supervisor takes a duplicate of the target's socket with
+ * connect, bind and sendto, emulated: the supervisor takes a duplicate of the target's socket with
  * pidfd_getfd(2) (Linux 5.6) and connects or binds it to the address it checked (emulate.h).
  * The duplicate shares the target's open file description, so the target's socket is the one
  * that ends up connected or bound.
@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "emulate.h"
+#include "target_mem.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -112,9 +114,50 @@ static bool is_tcp(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 && proto == IPPROTO_TCP;
 }
 
+/*
+ * sendto with an address: the data is copied from the caller (it decides nothing, but the
+ * supervisor sends it) and sent with the checked address. MSG_DONTWAIT: the supervisor never
+ * waits for buffer space (a blocking caller gets EAGAIN when the socket buffer is full).
+ * MSG_NOSIGNAL: a broken stream must not signal the supervisor; the caller gets its SIGPIPE
+ * from here unless it asked for MSG_NOSIGNAL itself.
+ */
+static int do_sendto(const struct emulate_ctx *ctx, int sock, const struct sockaddr *addr,
+                     socklen_t addr_len, struct emulate_result *res)
+{
+	uint64_t len = ctx->args[2];
+	int flags = (int)ctx->args[3];
+	ssize_t n;
+	int rc;
+
+	if (len > ctx->scratch_size) {
+		res->error = -EMSGSIZE;
+		return 0;
+	}
+	rc = target_read_mem(ctx->tid, ctx->args[1], ctx->scratch, (size_t)len, ctx->listener,
+	                     ctx->notif_id);
+	if (rc == -EFAULT) {
+		res->error = -EFAULT;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	n = sendto(sock, ctx->scratch, (size_t)len, flags | MSG_DONTWAIT | MSG_NOSIGNAL, addr,
+	           addr_len);
+	if (n < 0) {
+		res->error = -errno;
+		if (errno == EPIPE && !(flags & MSG_NOSIGNAL))
+			syscall(SYS_tgkill, ctx->tgid > 0 ? ctx->tgid : ctx->tid, ctx->tid,
+			        SIGPIPE);
+		return 0;
+	}
+	res->val = n;
+	return 0;
+}
+
 int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 {
 	bool is_bind = strcmp(ctx->name, "bind") == 0;
+	bool is_sendto = strcmp(ctx->name, "sendto") == 0;
 	const struct sockaddr *addr = ctx->facts->addr;
 	socklen_t addr_len = (socklen_t)ctx->facts->addr_len;
 	struct sockaddr_un un;
@@ -138,11 +181,16 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 	}
 	if (unix_path) {
 		rc = unix_address(ctx, is_bind, &un, &addr_len, &hold_fd, &op_error);
+		/* sendto to a missing or non-socket file: the kernel says ECONNREFUSED too. */
 		if (rc < 0 || op_error != 0) {
 			res->error = op_error;
 			goto out;
 		}
 		addr = (const struct sockaddr *)&un;
+	}
+	if (is_sendto) {
+		rc = do_sendto(ctx, sock, addr, addr_len, res);
+		goto out;
 	}
 	fl = fcntl(sock, F_GETFL);
 	if (fl >= 0 && !(fl & O_NONBLOCK))

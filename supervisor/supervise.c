@@ -20,6 +20,8 @@
 /* execve's argv: what the kernel accepts (ARG_MAX is 2 MiB by default; the strings count). */
 #define ARGV_ARENA_SIZE (2u << 20)
 #define ARGV_MAX_COUNT  65536
+/* sendto's payload, copied to be sent with the checked address (larger: EMSGSIZE). */
+#define SCRATCH_SIZE (256u << 10)
 /* Processes whose exec is waiting to be verified. */
 #define EXEC_CHECKS_MAX 64
 
@@ -44,6 +46,7 @@ struct supervise_state {
 	unsigned next_exec_slot;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
 	char argv_arena[ARGV_ARENA_SIZE];
+	char scratch[SCRATCH_SIZE];
 };
 
 int supervise_state_new(struct supervise_state **out)
@@ -387,6 +390,8 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	        .facts = facts,
 	        .creds = &st->creds,
 	        .sw = &st->sw,
+	        .scratch = st->scratch,
+	        .scratch_size = sizeof(st->scratch),
 	};
 	int rc;
 
@@ -473,6 +478,14 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	else
 		put_raw(&x, ",\"clause\":\"default\"");
 	pointers = (facts.have & POINTER_FACTS) != 0;
+	/*
+	 * sendto with a NULL address register (a connected socket): the kernel reads no address,
+	 * so a decision that found "no address" holds when the call runs.
+	 */
+	if (pointers && (facts.have & POINTER_FACTS) == SUPERVISE_NEEDS_ADDRESS &&
+	    facts.addr == NULL && n->name != NULL && strcmp(n->name, "sendto") == 0 &&
+	    req.args[4] == 0)
+		pointers = false;
 
 	switch (dec.verdict) {
 	case SUPERVISE_DENY:

@@ -345,6 +345,49 @@ START_TEST(connect_allowed_address_connects_denied_is_refused)
 }
 END_TEST
 
+START_TEST(sendto_allowed_address_delivers_denied_is_refused)
+{
+	struct fixture fx;
+	struct h_result r;
+	struct h_records rs;
+	int ok = free_port(), bad = free_port(), conn = free_port();
+	char *text;
+	size_t emulated = 0, continued = 0;
+
+	setup(&fx, 1);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"sendto\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"addresses\": [\"inet:127.0.0.1:%d\"], \"decision\": "
+	             "\"allow\"},\n"
+	             "     {\"addresses\": [\"inet:*:*\"], \"decision\": \"deny\", \"errno\": "
+	             "\"EACCES\"}],\n"
+	             "   \"default\": {\"decision\": \"allow\"}}]}\n",
+	             ok);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	run_probe(&r, &fx, true,
+	          (const char *[]){"sendto", h_fmt("%d", ok), "sendto", h_fmt("%d", bad),
+	                           "send-connected", h_fmt("%d", conn), NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("sendto %d: 5 received=hello", ok)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("sendto %d: -1 EACCES", bad)), "%s", r.out);
+	/* No address in the register: the default allows, and CONTINUE is race-free. */
+	ck_assert_msg(h_has_line(r.out, h_fmt("send-connected %d: 5 received=hello", conn)), "%s",
+	              r.out);
+	h_read_records(fx.log, &rs);
+	for (size_t i = 0; i < rs.n; i++) {
+		if (strcmp(h_str(rs.rec[i], "action"), "allow") != 0)
+			continue;
+		if (json_is_true(json_object_get(rs.rec[i], "emulated")))
+			emulated++;
+		else if (json_is_false(json_object_get(rs.rec[i], "emulated")))
+			continued++;
+	}
+	ck_assert_msg(emulated == 1 && continued == 1, "%s", h_records_dump(&rs));
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(nonblocking_connect_passes_on_the_kernel_answer)
 {
 	struct fixture fx;
@@ -618,6 +661,7 @@ int main(void)
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_root);
 	tcase_add_test(tc, connect_allowed_address_connects_denied_is_refused);
 	tcase_add_test(tc, nonblocking_connect_passes_on_the_kernel_answer);
+	tcase_add_test(tc, sendto_allowed_address_delivers_denied_is_refused);
 	tcase_add_test(tc, policy_refuses_allow_on_paths_of_a_syscall_not_emulated);
 	tcase_add_test(tc, stat_access_readlink_match_an_unsupervised_run);
 	tcase_add_test(tc, unix_sockets_bind_and_connect_on_the_real_location);

@@ -24,6 +24,9 @@
  *   connect PORT        TCP connect to 127.0.0.1:PORT (a listener in this probe accepts):
  *                       "connect PORT: 0" or "connect PORT: -1 ENAME"
  *   connect-nb PORT     the same on a non-blocking socket ("-1 EINPROGRESS" is a result)
+ *   sendto PORT         a UDP datagram "hello" to 127.0.0.1:PORT (received by a socket of this
+ *                       probe bound there): "sendto PORT: 5 received=hello" or "-1 ENAME"
+ *   send-connected PORT the same through connect + send (sendto with a NULL address)
  *   unix-listen PATH    a unix stream socket bound to PATH and listening (kept open):
  *                       "unix-listen PATH: 0 mode=0MMM" (the socket file's) or "-1 ENAME"
  *   unix-connect PATH   "unix-connect PATH: 0" or "-1 ENAME"
@@ -218,6 +221,35 @@ static void op_connect(const char *port_text, bool nonblock)
 	else
 		say("connect%s %d: 0", nonblock ? "-nb" : "", port);
 	close(fd);
+}
+
+static void op_sendto(const char *op, int port)
+{
+	struct sockaddr_in a = loopback(port);
+	int rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char got[16] = "";
+	ssize_t n;
+
+	if (rx < 0 || tx < 0 || bind(rx, (struct sockaddr *)&a, sizeof(a)) < 0)
+		die("udp setup: %s", strerror(errno));
+	if (strcmp(op, "sendto") == 0) {
+		n = sendto(tx, "hello", 5, 0, (struct sockaddr *)&a, sizeof(a));
+	} else {
+		if (connect(tx, (struct sockaddr *)&a, sizeof(a)) < 0)
+			die("connect: %s", strerror(errno));
+		n = send(tx, "hello", 5, 0);
+	}
+	if (n < 0) {
+		say("%s %d: -1 %s", op, port, errno_name(errno));
+	} else {
+		ssize_t r = recv(rx, got, sizeof(got) - 1, MSG_DONTWAIT);
+
+		got[r > 0 ? r : 0] = '\0';
+		say("%s %d: %zd received=%s", op, port, n, got);
+	}
+	close(rx);
+	close(tx);
 }
 
 static void op_unix(const char *op, const char *path)
@@ -505,6 +537,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "connect") == 0 || strcmp(op, "connect-nb") == 0) {
 			need(argc, i, 1);
 			op_connect(argv[++i], op[7] == '-');
+		} else if (strcmp(op, "sendto") == 0 || strcmp(op, "send-connected") == 0) {
+			need(argc, i, 1);
+			op_sendto(op, atoi(argv[++i]));
 		} else if (strcmp(op, "unix-listen") == 0 || strcmp(op, "unix-connect") == 0) {
 			need(argc, i, 1);
 			op_unix(op, argv[++i]);
