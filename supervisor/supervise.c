@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "emulate.h"
 #include "errno_name.h"
@@ -22,8 +23,9 @@
 #define ARGV_MAX_COUNT  65536
 /* sendto's payload, copied to be sent with the checked address (larger: EMSGSIZE). */
 #define SCRATCH_SIZE (256u << 10)
-/* Processes whose exec is waiting to be verified. */
-#define EXEC_CHECKS_MAX 64
+/* Processes whose exec is waiting to be verified (open addressing by pid; a power of two). */
+#define EXEC_CHECKS_MAX 4096
+#define EXEC_PROBES     16
 
 /* Facts that come from the target's memory: an allow that used them must be emulated. */
 #define POINTER_FACTS                                                                              \
@@ -31,7 +33,8 @@
 	 SUPERVISE_NEEDS_ARGV)
 
 struct exec_check {
-	pid_t pid; /* 0: free */
+	pid_t pid;                /* 0: free */
+	unsigned long long start; /* the process's start time: a reused pid is another one */
 	dev_t dev, before_dev;
 	ino_t ino, before_ino;
 	char path[PATH_MAX];
@@ -43,7 +46,6 @@ struct supervise_state {
 	struct target_creds creds;
 	bool acting; /* the supervisor's thread acts as the target (creds entered) */
 	unsigned n_exec_checks;
-	unsigned next_exec_slot;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
 	char argv_arena[ARGV_ARENA_SIZE];
 	char scratch[SCRATCH_SIZE];
@@ -274,9 +276,54 @@ static int evaluate(struct supervise_state *st, const struct supervise_rule *rul
 
 /* ---- exec verification ---- */
 
+/* Field 22 of /proc/PID/stat (start time in clock ticks), 0 when unreadable. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], text[1024];
+	unsigned long long start = 0;
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	/* comm may hold spaces and parentheses: fields restart after the last ')'. */
+	p = strrchr(text, ')');
+	if (p == NULL ||
+	    sscanf(p + 1,
+	           " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+	           "%*d %llu",
+	           &start) != 1)
+		return 0;
+	return start;
+}
+
+/* The slot of pid, or NULL; with create, a free slot for it (NULL when all probes are used). */
+static struct exec_check *exec_check_slot(struct supervise_state *st, pid_t pid, bool create)
+{
+	struct exec_check *free_slot = NULL;
+
+	for (unsigned i = 0; i < EXEC_PROBES; i++) {
+		struct exec_check *c = &st->exec_checks[((unsigned)pid + i) % EXEC_CHECKS_MAX];
+
+		if (c->pid == pid)
+			return c;
+		if (c->pid == 0 && free_slot == NULL)
+			free_slot = c;
+	}
+	return create ? free_slot : NULL;
+}
+
 static void exec_check_add(struct supervise_state *st, pid_t pid, const struct path_resolution *pr)
 {
-	struct exec_check *c = NULL;
+	struct exec_check *c;
 	struct stat prog, before;
 	char link[64];
 
@@ -286,21 +333,18 @@ static void exec_check_add(struct supervise_state *st, pid_t pid, const struct p
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 	if (stat(link, &before) < 0)
 		memset(&before, 0, sizeof(before));
-	for (unsigned i = 0; i < EXEC_CHECKS_MAX; i++)
-		if (st->exec_checks[i].pid == pid)
-			c = &st->exec_checks[i];
+	c = exec_check_slot(st, pid, true);
 	if (c == NULL) {
-		for (unsigned i = 0; i < EXEC_CHECKS_MAX && c == NULL; i++)
-			if (st->exec_checks[i].pid == 0)
-				c = &st->exec_checks[i];
-		if (c == NULL) {
-			/* Full: forget the oldest slot (its process made no call since). */
-			c = &st->exec_checks[st->next_exec_slot++ % EXEC_CHECKS_MAX];
-		} else {
-			st->n_exec_checks++;
-		}
+		/* Said, not hidden: this exec cannot be verified. */
+		fprintf(stderr,
+		        "bouncer: too many execs waiting to be verified: process %d's is not\n",
+		        (int)pid);
+		return;
 	}
+	if (c->pid == 0)
+		st->n_exec_checks++;
 	c->pid = pid;
+	c->start = start_time(pid);
 	c->dev = prog.st_dev;
 	c->ino = prog.st_ino;
 	c->before_dev = before.st_dev;
@@ -311,16 +355,14 @@ static void exec_check_add(struct supervise_state *st, pid_t pid, const struct p
 void supervise_exec_verify(struct supervisor *sup, struct notification *n)
 {
 	struct supervise_state *st = sup->supervise;
-	struct exec_check *c = NULL;
+	struct exec_check *c;
 	struct stat now;
 	char link[64];
 	struct extra x;
 
 	if (st == NULL || st->n_exec_checks == 0 || n->who == NULL || n->who->pid <= 0)
 		return;
-	for (unsigned i = 0; i < EXEC_CHECKS_MAX && c == NULL; i++)
-		if (st->exec_checks[i].pid == n->who->pid)
-			c = &st->exec_checks[i];
+	c = exec_check_slot(st, n->who->pid, false);
 	if (c == NULL)
 		return;
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)c->pid);
@@ -333,6 +375,12 @@ void supervise_exec_verify(struct supervisor *sup, struct notification *n)
 	}
 	if (now.st_dev == c->before_dev && now.st_ino == c->before_ino)
 		return; /* not exec'd yet (another thread), or the exec failed: keep waiting */
+	if (start_time(c->pid) != c->start) {
+		/* The process exited unverified and its pid was reused: not the same process. */
+		c->pid = 0;
+		st->n_exec_checks--;
+		return;
+	}
 	/* Another program runs than the one a clause checked: a race won against CONTINUE. */
 	x = (struct extra){.buf = n->extra, .size = sizeof(n->extra), .pos = strlen(n->extra)};
 	put_raw(&x, ",\"exec_mismatch\":true,\"exec_checked\":");

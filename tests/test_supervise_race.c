@@ -182,6 +182,85 @@ START_TEST(flipping_sockaddr_never_connects_the_denied_port)
 }
 END_TEST
 
+static void copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+
+	ck_assert_msg(in != NULL && out != NULL, "%s -> %s: %s", from, to, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_int_eq(chmod(to, 0755), 0);
+}
+
+/*
+ * execve cannot be emulated: an allow is answered CONTINUE and a racing thread can make the
+ * kernel run another program than the one checked (docs/inspection.md, "execve"). What bouncer
+ * promises is that each time this happens it is recorded loudly: the first record of the
+ * process running the other program says "exec_mismatch": true.
+ */
+START_TEST(exec_race_won_is_always_recorded_as_a_mismatch)
+{
+	char *dir = h_tmpdir(), *policy = h_join(dir, "p.json"), *log = h_join(dir, "l.jsonl");
+	char *ok = h_fmt("%s/ok/sysprobe", dir), *bad = h_fmt("%s/no/sysprobe", dir);
+	char *probe = h_prog("supervise_probe"), *sysprobe = h_prog("sysprobe");
+	char *text, *progs = strdup(probe);
+	struct h_result r;
+	struct h_records rs;
+	long won = 0, checked = 0, mismatches = 0;
+	FILE *f;
+
+	*strrchr(progs, '/') = '\0';
+	ck_assert_int_eq(mkdir(h_join(dir, "ok"), 0755), 0);
+	ck_assert_int_eq(mkdir(h_join(dir, "no"), 0755), 0);
+	copy_file(sysprobe, ok);
+	copy_file(sysprobe, bad);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"execve\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"exec\": [\"%s/ok/*\", \"%s/*\"], \"decision\": "
+	             "\"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}},\n"
+	             "  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\"}]}\n",
+	             dir, progs);
+	f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", policy, "-o", log, "--", probe, "exec-race",
+	      ok, bad, "200", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, "exec-race: children=200"), "%s", r.out);
+	h_read_records(log, &rs);
+	for (size_t i = 0; i < rs.n; i++) {
+		json_t *mm = json_object_get(rs.rec[i], "exec_mismatch");
+
+		if (strcmp(h_str(rs.rec[i], "syscall"), "getppid") != 0)
+			continue;
+		mismatches += mm != NULL;
+		if (strcmp(h_str(rs.rec[i], "exe"), bad) == 0) {
+			won++;
+			ck_assert_msg(json_is_true(mm), "unrecorded mismatch: %s",
+			              json_dumps(rs.rec[i], 0));
+		} else {
+			checked++;
+			ck_assert_msg(mm == NULL, "false mismatch: %s", json_dumps(rs.rec[i], 0));
+		}
+	}
+	/* Every child ran one of the two (the loop retries denied execs). */
+	ck_assert_int_eq(won + checked, 200);
+	ck_assert_int_eq(mismatches, won);
+	fprintf(stderr,
+	        "exec-race under bouncer: children=200 ran-the-checked=%ld "
+	        "won-the-race=%ld (each recorded as exec_mismatch)\n",
+	        checked, won);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("supervise_race");
@@ -193,6 +272,7 @@ int main(void)
 	tcase_add_test(tc, flipping_path_buffer_never_opens_the_denied_file);
 	tcase_add_test(tc, symlink_swapped_underneath_never_opens_the_denied_file);
 	tcase_add_test(tc, flipping_sockaddr_never_connects_the_denied_port);
+	tcase_add_test(tc, exec_race_won_is_always_recorded_as_a_mismatch);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

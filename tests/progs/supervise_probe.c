@@ -30,6 +30,10 @@
  *   unix-listen PATH    a unix stream socket bound to PATH and listening (kept open):
  *                       "unix-listen PATH: 0 mode=0MMM" (the socket file's) or "-1 ENAME"
  *   unix-connect PATH   "unix-connect PATH: 0" or "-1 ENAME"
+ *   exec-race OK BAD CHILDREN
+ *                       CHILDREN processes each flip a path buffer between OK and BAD in one
+ *                       thread while another calls execve on it (argv: PROG getppid 1) until
+ *                       one succeeds; "exec-race: children=N" once all have ended
  *   race-open OK BAD N SECS
  *                       one thread flips a path buffer between OK and BAD while this one
  *                       calls openat on it, N times or SECS seconds; the content read tells
@@ -57,6 +61,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "probe_util.h"
@@ -455,6 +460,39 @@ static void race_connect(int ok_port, int bad_port, long n, double secs)
 	    c.denied);
 }
 
+static void exec_race_child(const char *ok, const char *bad)
+{
+	char buf[4096];
+	struct flipper f = {.buf = buf, .a = ok, .b = bad, .len = strlen(ok)};
+	char *args[] = {"sysprobe", "getppid", "1", NULL};
+	pthread_t t;
+
+	if (strlen(bad) != f.len || f.len >= sizeof(buf))
+		die("exec-race: paths must have the same length");
+	memcpy(buf, ok, f.len + 1);
+	pthread_create(&t, NULL, flip_path, &f);
+	for (int i = 0; i < 100000; i++)
+		execve(buf, args, environ);
+	_exit(1);
+}
+
+static void exec_race(const char *ok, const char *bad, int children)
+{
+	int ended = 0;
+
+	for (int i = 0; i < children; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0)
+			exec_race_child(ok, bad);
+	}
+	while (wait(NULL) > 0)
+		ended++;
+	say("exec-race: children=%d", ended);
+}
+
 static void need(int argc, int i, int k)
 {
 	if (i + k >= argc) {
@@ -543,6 +581,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "unix-listen") == 0 || strcmp(op, "unix-connect") == 0) {
 			need(argc, i, 1);
 			op_unix(op, argv[++i]);
+		} else if (strcmp(op, "exec-race") == 0) {
+			need(argc, i, 3);
+			exec_race(argv[i + 1], argv[i + 2], atoi(argv[i + 3]));
+			i += 3;
 		} else if (strcmp(op, "race-open") == 0) {
 			need(argc, i, 4);
 			race_open(argv[i + 1], argv[i + 2], atol(argv[i + 3]), atof(argv[i + 4]));
