@@ -68,20 +68,72 @@ static int parse_status(const char *text, struct target_creds *out)
 	return 0;
 }
 
-int emulate_creds_read(pid_t tid, struct target_creds *out)
+static int open_status(pid_t tid)
 {
-	char path[64], text[8192];
-	ssize_t n;
-	int fd;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int emulate_creds_read(pid_t tid, struct target_creds *out)
+{
+	char text[8192];
+	ssize_t n;
+	int fd = open_status(tid);
+
 	if (fd < 0)
 		return -ENOENT;
 	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
 	if (n <= 0)
 		return -ENOENT;
+	text[n] = '\0';
+	return parse_status(text, out);
+}
+
+void emulate_creds_cache_init(struct creds_fd_cache *cache)
+{
+	memset(cache, 0, sizeof(*cache));
+	for (unsigned i = 0; i < CREDS_FD_CACHE; i++)
+		cache->fd[i] = -1;
+}
+
+void emulate_creds_cache_release(struct creds_fd_cache *cache)
+{
+	for (unsigned i = 0; i < CREDS_FD_CACHE; i++) {
+		if (cache->fd[i] >= 0)
+			close(cache->fd[i]);
+		cache->fd[i] = -1;
+		cache->tid[i] = 0;
+	}
+}
+
+int emulate_creds_read_cached(struct creds_fd_cache *cache, pid_t tid, struct target_creds *out)
+{
+	char text[8192];
+	unsigned slot = CREDS_FD_CACHE;
+	ssize_t n = -1;
+
+	for (unsigned i = 0; i < CREDS_FD_CACHE; i++)
+		if (cache->tid[i] == tid && cache->fd[i] >= 0)
+			slot = i;
+	if (slot < CREDS_FD_CACHE)
+		n = pread(cache->fd[slot], text, sizeof(text) - 1, 0);
+	if (n <= 0) {
+		/* Not cached, or its thread is gone (ESRCH): open it for this thread now. */
+		if (slot == CREDS_FD_CACHE)
+			slot = cache->next++ % CREDS_FD_CACHE;
+		if (cache->fd[slot] >= 0)
+			close(cache->fd[slot]);
+		cache->tid[slot] = tid;
+		cache->fd[slot] = open_status(tid);
+		if (cache->fd[slot] < 0)
+			return -ENOENT;
+		n = pread(cache->fd[slot], text, sizeof(text) - 1, 0);
+		if (n <= 0)
+			return -ENOENT;
+	}
 	text[n] = '\0';
 	return parse_status(text, out);
 }

@@ -38,6 +38,25 @@ struct target_creds {
 	unsigned umask;
 };
 
+/*
+ * Open /proc/TID/status descriptors of recent callers: a pread from offset 0 regenerates the
+ * file, and saves the open and close (a third of the cost). A descriptor names the thread it
+ * was opened for: once that thread is gone the read fails and the entry is reopened, so a
+ * reused thread id never reads another thread's status through an old descriptor.
+ */
+#define CREDS_FD_CACHE 64
+struct creds_fd_cache {
+	pid_t tid[CREDS_FD_CACHE];
+	int fd[CREDS_FD_CACHE];
+	unsigned next;
+};
+
+void emulate_creds_cache_init(struct creds_fd_cache *cache);
+void emulate_creds_cache_release(struct creds_fd_cache *cache);
+
+/* emulate_creds_read() through the cache. */
+int emulate_creds_read_cached(struct creds_fd_cache *cache, pid_t tid, struct target_creds *out);
+
 /* The supervisor's own identity, read once at start-up (emulate_creds_self()). */
 struct creds_switch {
 	struct target_creds self;

@@ -43,6 +43,7 @@ struct exec_check {
 struct supervise_state {
 	struct supervise_gather_buf buf;
 	struct creds_switch sw;
+	struct creds_fd_cache status_fds;
 	struct target_creds creds;
 	bool acting; /* the supervisor's thread acts as the target (creds entered) */
 	unsigned n_exec_checks;
@@ -59,6 +60,7 @@ int supervise_state_new(struct supervise_state **out)
 	if (st == NULL)
 		return -ENOMEM;
 	supervise_gather_init(&st->buf, st->argv_arena, sizeof(st->argv_arena), ARGV_MAX_COUNT);
+	emulate_creds_cache_init(&st->status_fds);
 	rc = emulate_creds_self(&st->sw);
 	if (rc < 0) {
 		free(st);
@@ -70,6 +72,9 @@ int supervise_state_new(struct supervise_state **out)
 
 void supervise_state_free(struct supervise_state *st)
 {
+	if (st == NULL)
+		return;
+	emulate_creds_cache_release(&st->status_fds);
 	free(st);
 }
 
@@ -231,7 +236,7 @@ static unsigned missing_needs(const struct supervise_rule *rule, unsigned have)
  */
 static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
 {
-	int rc = emulate_creds_read(req->tid, &st->creds);
+	int rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
 
 	if (rc < 0)
 		return rc;
@@ -443,10 +448,11 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	};
 	int rc;
 
-	/* Pointer facts were gathered acting as the target: st->creds is its identity. */
-	rc = st->acting ? target_notif_valid(n->listener, n->req.id) : -EPERM;
-	if (rc == 0)
-		rc = emulate_syscall(&ctx, &res);
+	/*
+	 * Pointer facts were gathered acting as the target: st->creds is its identity, read by
+	 * thread id before the gather, whose NOTIF_ID_VALID checks came after it.
+	 */
+	rc = st->acting ? emulate_syscall(&ctx, &res) : -EPERM;
 	if (rc < 0) {
 		/* The supervisor could not act as the target would: deny, with what went wrong. */
 		answer_deny(d, -rc);
