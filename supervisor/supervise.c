@@ -24,7 +24,7 @@
 /* sendto's payload, copied to be sent with the checked address (larger: EMSGSIZE). */
 #define SCRATCH_SIZE (256u << 10)
 /* Processes whose exec is waiting to be verified (open addressing by pid; a power of two). */
-#define EXEC_CHECKS_MAX 4096
+#define EXEC_CHECKS_MAX 1024
 #define EXEC_PROBES     16
 
 /* Facts that come from the target's memory: an allow that used them must be emulated. */
