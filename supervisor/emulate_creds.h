@@ -74,7 +74,9 @@ int emulate_creds_read(pid_t tid, struct target_creds *out);
 int emulate_creds_self(struct creds_switch *sw);
 
 /*
- * Makes the calling thread act as target (no-op when nothing differs). Returns 0 or a negative
+ * Makes the calling thread act as target (no-op when nothing differs). A thread started
+ * meanwhile would inherit the switched identity: nothing between enter and restore may start
+ * one (supervise.c calls no libuv function in between). Returns 0 or a negative
  * errno; on error nothing is left switched. Always pair with emulate_creds_restore().
  */
 int emulate_creds_enter(struct creds_switch *sw, const struct target_creds *target);
