@@ -4,10 +4,11 @@
  * descriptor in the target (emulate.h).
  *
  * How it stays the target's open:
- * - relative to the real parent directory path_resolve() opened, with O_NOFOLLOW on the final
- *   component: the location was decided on that descriptor, and a symlink swapped in after the
- *   check gives ELOOP instead of redirecting the open (a final symlink the syscall follows was
- *   already followed by path_resolve(), whose result is what was checked);
+ * - relative to the real parent directory path_resolve() opened, never following the final
+ *   component (openat2 RESOLVE_NO_SYMLINKS): the location was decided on that descriptor, and
+ *   a symlink swapped in after the check gives ELOOP instead of redirecting the open (a final
+ * symlink the syscall follows was already followed by path_resolve(), whose result is what was
+ * checked);
  * - the target's flags and mode; O_CLOEXEC becomes the new descriptor's flag in the target
  *   (the supervisor's own copy is always close-on-exec, and closed right after);
  * - the target's umask (set around creating opens) and identity (emulate_creds.h), so created
@@ -74,17 +75,40 @@ static bool creates(uint64_t flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-/* The open itself, on the supervisor's thread, already acting as the target. */
+/*
+ * What open(2) and openat(2) keep of their flags (the kernel's VALID_OPEN_FLAGS); openat2
+ * refuses the other bits, open ignores them.
+ */
+#define OPEN_VALID_FLAGS                                                                           \
+	(O_RDONLY | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |         \
+	 O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW |       \
+	 O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE)
+/* What O_PATH keeps (open ignores the rest with it, openat2 refuses them). */
+#define OPEN_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+
+/*
+ * The open itself, on the supervisor's thread, already acting as the target. openat2 with
+ * RESOLVE_NO_SYMLINKS: the final component is never followed (ELOOP for a symlink swapped in,
+ * or the link itself for O_PATH | O_NOFOLLOW, as the caller asked), and unlike O_NOFOLLOW it
+ * leaves no trace in the file status flags the caller can read back (F_GETFL).
+ */
 static int do_open(const struct path_resolution *pr, const struct open_request *req,
                    unsigned target_umask, bool *added_nonblock)
 {
 	const char *name = pr->final[0] != '\0' ? pr->final : ".";
+	struct open_how how = {.resolve = req->resolve | RESOLVE_NO_SYMLINKS};
 	uint64_t flags = req->flags & ~(uint64_t)O_CLOEXEC;
 	unsigned old_mask = 0;
 	int fd;
 
 	*added_nonblock = false;
-	flags |= O_CLOEXEC | O_NOFOLLOW;
+	if (!req->is_openat2) {
+		/* open(2)'s leniency: unknown bits dropped, mode only when creating. */
+		flags &= OPEN_VALID_FLAGS;
+		if (flags & O_PATH)
+			flags &= OPEN_PATH_FLAGS;
+	}
+	flags |= O_CLOEXEC;
 	if (!(flags & O_PATH)) {
 		flags |= O_NOCTTY;
 		if (!(flags & O_NONBLOCK)) {
@@ -98,15 +122,14 @@ static int do_open(const struct path_resolution *pr, const struct open_request *
 			return -EISDIR;
 		flags |= O_DIRECTORY;
 	}
+	how.flags = flags;
+	if (creates(flags))
+		how.mode = req->is_openat2 ? req->mode : req->mode & 07777;
+	else if (req->is_openat2)
+		how.mode = req->mode; /* nonzero without O_CREAT: openat2 says EINVAL, so do we */
 	if (creates(flags))
 		old_mask = umask(target_umask);
-	if (req->is_openat2) {
-		struct open_how how = {.flags = flags, .mode = req->mode, .resolve = req->resolve};
-
-		fd = (int)syscall(SYS_openat2, pr->parent_fd, name, &how, sizeof(how));
-	} else {
-		fd = openat(pr->parent_fd, name, (int)flags, (mode_t)req->mode);
-	}
+	fd = (int)syscall(SYS_openat2, pr->parent_fd, name, &how, sizeof(how));
 	if (fd < 0)
 		fd = -errno;
 	if (creates(flags))

@@ -407,6 +407,9 @@ static bool is_exec_name(const char *name)
 
 static void answer_deny(struct decision *d, int e)
 {
+	/* An error of 0 would make the call "succeed" without running: never. */
+	if (e <= 0 || e > 4095)
+		e = EPERM;
 	d->flags = 0;
 	d->error = -e;
 	d->val = 0;
@@ -549,8 +552,13 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 		 * it to keep the notification. Until a stage honours it, the answer is the deny
 		 * below, so an unanswered ask is a deny with the clause's errno.
 		 */
-		if (dec.verdict == SUPERVISE_ASK)
+		if (dec.verdict == SUPERVISE_ASK) {
 			d->hold = true;
+			/* "ask" has no errno: the rule's default deny's, else the profile's. */
+			dec.errno_nr = rule->fallback.verdict == SUPERVISE_DENY
+			                       ? rule->fallback.errno_nr
+			                       : (int)sup->default_errno;
+		}
 		if (sup->audit) {
 			answer_continue(d, RECORD_ALLOW);
 			d->would = RECORD_WOULD_DENY;

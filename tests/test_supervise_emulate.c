@@ -169,6 +169,86 @@ START_TEST(open_allowed_sees_fd_and_contents_denied_sees_eacces)
 }
 END_TEST
 
+START_TEST(open_flags_reach_the_callers_descriptor)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	char *a, *fifo;
+
+	setup(&fx, 1);
+	a = h_join(fx.allowed, "a");
+	fifo = h_join(fx.allowed, "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	const char *args[] = {"openfl", a,    "rdonly",           "openfl", a, "cloexec",
+	                      "openfl", a,    "nonblock,cloexec", "openfl", a, "append",
+	                      "openfl", fifo, "nonblock",         NULL};
+	run_probe(&plain, &fx, false, args);
+	run_probe(&r, &fx, true, args);
+	/* Same descriptor number, same close-on-exec flag, same file status flags. */
+	ck_assert_str_eq(r.out, plain.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("openfl %s: fd=3 cloexec=1 fl=0x8000", a)), "%s",
+	              r.out);
+	h_result_free(&plain);
+	h_result_free(&r);
+}
+END_TEST
+
+START_TEST(a_fifo_without_writer_does_not_block_the_supervisor)
+{
+	struct fixture fx;
+	struct h_result r;
+	char *fifo;
+
+	setup(&fx, 1);
+	fifo = h_join(fx.allowed, "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	/*
+	 * Without bouncer this open would wait for a writer forever; the supervisor must not,
+	 * so the caller gets its descriptor at once (docs/inspection.md, "What differs"), and the
+	 * next open is answered: the supervisor is not stuck.
+	 */
+	run_probe(
+	        &r, &fx, true,
+	        (const char *[]){"openfl", fifo, "rdonly", "open", h_join(fx.allowed, "a"), NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("openfl %s: fd=3 cloexec=0 fl=0x8000", fifo)), "%s",
+	              r.out);
+	ck_assert_msg(
+	        h_has_line(r.out, h_fmt("open %s: fd=3 data=ALLOWED", h_join(fx.allowed, "a"))),
+	        "%s", r.out);
+	h_result_free(&r);
+}
+END_TEST
+
+START_TEST(ask_is_a_deny_until_holding_exists)
+{
+	struct fixture fx;
+	struct h_result r;
+	struct h_records rs;
+	char *text, *a;
+	json_t *rec;
+
+	setup(&fx, 1);
+	a = h_join(fx.allowed, "a");
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"paths\": [\"%s\"], \"decision\": \"ask\"},\n"
+	             "     {\"decision\": \"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EROFS\"}}]}\n",
+	             a);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	run_probe(&r, &fx, true, (const char *[]){"open", a, NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("open %s: -1 EROFS", a)), "%s", r.out);
+	h_read_records(fx.log, &rs);
+	rec = record_for_path(&rs, "openat", a);
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rec, "action"), "deny");
+	ck_assert_int_eq(h_int(rec, "clause"), 0);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(tricks_reach_the_denied_file_and_are_denied)
 {
 	struct fixture fx;
@@ -657,6 +737,9 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, open_allowed_sees_fd_and_contents_denied_sees_eacces);
 	tcase_add_test(tc, tricks_reach_the_denied_file_and_are_denied);
+	tcase_add_test(tc, open_flags_reach_the_callers_descriptor);
+	tcase_add_test(tc, a_fifo_without_writer_does_not_block_the_supervisor);
+	tcase_add_test(tc, ask_is_a_deny_until_holding_exists);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_another_user);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_root);
 	tcase_add_test(tc, connect_allowed_address_connects_denied_is_refused);

@@ -10,6 +10,8 @@
  *   chdir PATH          chdir (not supervised by the test policies)
  *   open PATH           openat(AT_FDCWD, PATH, O_RDONLY): "open PATH: fd=N data=FIRSTLINE"
  *                       or "open PATH: -1 ENAME"
+ *   openfl PATH FLAGS   openat with FLAGS (a list: rdonly,cloexec,nonblock,append):
+ *                       "openfl PATH: fd=N cloexec=0|1 fl=0xF" (F_GETFL) or "-1 ENAME"
  *   open2 PATH          the same through openat2 (no resolve flags)
  *   create PATH MODE    openat(O_CREAT|O_EXCL|O_WRONLY, MODE) then fstat:
  *                       "create PATH: ok uid=U gid=G mode=0MMM" or "create PATH: -1 ENAME"
@@ -108,6 +110,26 @@ static void op_open(const char *path, bool use_openat2)
 	}
 	first_line(fd, data, sizeof(data));
 	say("open %s: fd=%d data=%s", path, fd, data);
+	close(fd);
+}
+
+static void op_openfl(const char *path, const char *list)
+{
+	int flags = O_RDONLY, fd;
+
+	if (strstr(list, "cloexec"))
+		flags |= O_CLOEXEC;
+	if (strstr(list, "nonblock"))
+		flags |= O_NONBLOCK;
+	if (strstr(list, "append"))
+		flags = (flags & ~O_ACCMODE) | O_WRONLY | O_APPEND;
+	fd = openat(AT_FDCWD, path, flags);
+	if (fd < 0) {
+		say("openfl %s: -1 %s", path, errno_name(errno));
+		return;
+	}
+	say("openfl %s: fd=%d cloexec=%d fl=0x%x", path, fd, (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0,
+	    (unsigned)fcntl(fd, F_GETFL));
 	close(fd);
 }
 
@@ -525,6 +547,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "open") == 0 || strcmp(op, "open2") == 0) {
 			need(argc, i, 1);
 			op_open(argv[++i], op[4] == '2');
+		} else if (strcmp(op, "openfl") == 0) {
+			need(argc, i, 2);
+			op_openfl(argv[i + 1], argv[i + 2]);
+			i += 2;
 		} else if (strcmp(op, "create") == 0) {
 			need(argc, i, 2);
 			op_create(argv[i + 1], argv[i + 2]);
