@@ -21,7 +21,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -137,6 +139,59 @@ static int do_open(const struct path_resolution *pr, const struct open_request *
 	return fd;
 }
 
+/*
+ * openat2's RESOLVE_BENEATH, RESOLVE_NO_XDEV, RESOLVE_NO_SYMLINKS and RESOLVE_NO_MAGICLINKS
+ * restrict the whole walk, which path_resolve() did without them. So the walk to the parent
+ * is repeated here, as the caller (its identity is in effect), from its own starting point
+ * (/proc/TID/cwd or /proc/TID/fd/N) with its resolve flags: a refusal is the caller's answer.
+ * The directory reached must be the one checked (else something was renamed in between:
+ * EAGAIN, the caller may retry). The final component gets the flags in do_open().
+ * Absolute paths: RESOLVE_BENEATH refuses them (EXDEV, as the kernel does); for the other
+ * flags the walk from the root is not repeated (docs/inspection.md).
+ */
+#define RESOLVE_RESTRICTING                                                                        \
+	(RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+static int openat2_walk_check(const struct emulate_ctx *ctx, const struct open_request *req)
+{
+	const char *path = ctx->buf->strings[0];
+	const struct path_resolution *pr = &ctx->buf->paths[0];
+	int dirfd = (int)(int32_t)(uint32_t)ctx->args[0];
+	char start_path[64], parent[PATH_MAX];
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	                       .resolve = req->resolve & RESOLVE_RESTRICTING};
+	const char *slash = strrchr(path, '/');
+	struct stat want, got;
+	int start, fd, rc;
+
+	if (!(req->resolve & RESOLVE_RESTRICTING))
+		return 0;
+	if (path[0] == '/')
+		return req->resolve & RESOLVE_BENEATH ? -EXDEV : 0;
+	if (slash == NULL)
+		return 0; /* a single component: do_open() applies the flags to it */
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = '\0';
+	if (dirfd == AT_FDCWD)
+		snprintf(start_path, sizeof(start_path), "/proc/%d/cwd", (int)ctx->tid);
+	else
+		snprintf(start_path, sizeof(start_path), "/proc/%d/fd/%d", (int)ctx->tid, dirfd);
+	start = open(start_path, O_PATH | O_CLOEXEC);
+	if (start < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	fd = (int)syscall(SYS_openat2, start, parent, &how, sizeof(how));
+	rc = fd < 0 ? -errno : 0;
+	close(start);
+	if (rc < 0)
+		return rc;
+	if (fstat(fd, &got) < 0 || fstat(pr->parent_fd, &want) < 0)
+		rc = -errno;
+	else if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+		rc = -EAGAIN;
+	close(fd);
+	return rc;
+}
+
 int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
 {
 	const struct path_resolution *pr = &ctx->buf->paths[0];
@@ -149,6 +204,13 @@ int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
 	rc = read_request(ctx, &req);
 	if (rc < 0)
 		return rc;
+	if (req.is_openat2) {
+		rc = openat2_walk_check(ctx, &req);
+		if (rc < 0) {
+			res->error = rc; /* the caller's own restriction refused the walk */
+			return 0;
+		}
+	}
 	fd = do_open(pr, &req, ctx->creds->umask, &added_nonblock);
 	if (fd < 0) {
 		/* The open's own answer (ENOENT, EACCES, EEXIST, ...): what the target would see.

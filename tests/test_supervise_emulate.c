@@ -193,6 +193,52 @@ START_TEST(open_flags_reach_the_callers_descriptor)
 }
 END_TEST
 
+START_TEST(openat2_resolve_restrictions_hold_as_without_bouncer)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+
+	setup(&fx, 1);
+	ck_assert_int_eq(mkdir(h_join(fx.allowed, "sub"), 0755), 0);
+	write_file(h_fmt("%s/sub/f", fx.allowed), "SUB\n", 0644);
+	ck_assert_int_eq(symlink("sub", h_join(fx.allowed, "sublink")), 0);
+	/* Relative to allowed/: a symlinked directory, "..", and plain paths. */
+	const char *args[] = {"chdir",
+	                      fx.allowed,
+	                      "open2r",
+	                      "sublink/f",
+	                      "nosymlinks",
+	                      "open2r",
+	                      "sublink/f",
+	                      "beneath",
+	                      "open2r",
+	                      "sub/f",
+	                      "beneath",
+	                      "open2r",
+	                      "sub/../sub/f",
+	                      "beneath",
+	                      "open2r",
+	                      "../allowed/sub/f",
+	                      "beneath",
+	                      "open2r",
+	                      "a",
+	                      "nosymlinks",
+	                      "open2r",
+	                      h_join(fx.allowed, "a"),
+	                      "beneath",
+	                      NULL};
+	run_probe(&plain, &fx, false, args);
+	run_probe(&r, &fx, true, args);
+	ck_assert_str_eq(r.out, plain.out);
+	/* The restrictions did refuse something, and allowed the rest. */
+	ck_assert_msg(h_has_line(r.out, "open2r sublink/f: -1 ELOOP"), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, "open2r ../allowed/sub/f: -1 EXDEV"), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, "open2r sub/f: fd=3 data=SUB"), "%s", r.out);
+	h_result_free(&plain);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(a_fifo_without_writer_does_not_block_the_supervisor)
 {
 	struct fixture fx;
@@ -739,6 +785,7 @@ int main(void)
 	tcase_add_test(tc, tricks_reach_the_denied_file_and_are_denied);
 	tcase_add_test(tc, open_flags_reach_the_callers_descriptor);
 	tcase_add_test(tc, a_fifo_without_writer_does_not_block_the_supervisor);
+	tcase_add_test(tc, openat2_resolve_restrictions_hold_as_without_bouncer);
 	tcase_add_test(tc, ask_is_a_deny_until_holding_exists);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_another_user);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_root);

@@ -12,6 +12,8 @@
  *                       or "open PATH: -1 ENAME"
  *   openfl PATH FLAGS   openat with FLAGS (a list: rdonly,cloexec,nonblock,append):
  *                       "openfl PATH: fd=N cloexec=0|1 fl=0xF" (F_GETFL) or "-1 ENAME"
+ *   open2r PATH LIST    openat2 with resolve flags (beneath,nosymlinks,noxdev,nomagic):
+ *                       "open2r PATH: fd=N data=..." or "-1 ENAME"
  *   open2 PATH          the same through openat2 (no resolve flags)
  *   create PATH MODE    openat(O_CREAT|O_EXCL|O_WRONLY, MODE) then fstat:
  *                       "create PATH: ok uid=U gid=G mode=0MMM" or "create PATH: -1 ENAME"
@@ -130,6 +132,30 @@ static void op_openfl(const char *path, const char *list)
 	}
 	say("openfl %s: fd=%d cloexec=%d fl=0x%x", path, fd, (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0,
 	    (unsigned)fcntl(fd, F_GETFL));
+	close(fd);
+}
+
+static void op_open2r(const char *path, const char *list)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC};
+	char data[64];
+	int fd;
+
+	if (strstr(list, "beneath"))
+		how.resolve |= RESOLVE_BENEATH;
+	if (strstr(list, "nosymlinks"))
+		how.resolve |= RESOLVE_NO_SYMLINKS;
+	if (strstr(list, "noxdev"))
+		how.resolve |= RESOLVE_NO_XDEV;
+	if (strstr(list, "nomagic"))
+		how.resolve |= RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0) {
+		say("open2r %s: -1 %s", path, errno_name(errno));
+		return;
+	}
+	first_line(fd, data, sizeof(data));
+	say("open2r %s: fd=%d data=%s", path, fd, data);
 	close(fd);
 }
 
@@ -547,6 +573,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "open") == 0 || strcmp(op, "open2") == 0) {
 			need(argc, i, 1);
 			op_open(argv[++i], op[4] == '2');
+		} else if (strcmp(op, "open2r") == 0) {
+			need(argc, i, 2);
+			op_open2r(argv[i + 1], argv[i + 2]);
+			i += 2;
 		} else if (strcmp(op, "openfl") == 0) {
 			need(argc, i, 2);
 			op_openfl(argv[i + 1], argv[i + 2]);
