@@ -239,6 +239,52 @@ START_TEST(openat2_resolve_restrictions_hold_as_without_bouncer)
 }
 END_TEST
 
+/*
+ * Nothing of the supervisor's reaches the workload: after emulated opens (and a connect and a
+ * unix bind, which take the caller's socket with pidfd_getfd), the workload's descriptor table
+ * is what it is without bouncer. /proc/self/fd itself is opened by emulation too: the
+ * supervisor resolves "self" as the caller, so the listing is the caller's.
+ */
+START_TEST(no_supervisor_descriptor_reaches_the_workload)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	char *text, *sysprobe = h_prog("sysprobe");
+	const char *argv_plain[] = {sysprobe, "touch", NULL, "fds", NULL};
+	const char *argv_bounced[] = {h_bouncer(), "run",   "-q", "-p",  NULL, "--",
+	                              sysprobe,    "touch", NULL, "fds", NULL};
+
+	setup(&fx, 1);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"open\", \"openat\", \"openat2\", "
+	             "\"creat\", \"newfstatat\", \"statx\"],\n"
+	             "   \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"paths\": [\"%s/**\", \"/usr/**\", \"/lib/**\", "
+	             "\"/lib64/**\", \"/etc/**\", \"/proc/**\"], \"decision\": \"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
+	             fx.allowed);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	argv_plain[2] = h_join(fx.allowed, "t1");
+	argv_bounced[4] = fx.policy;
+	argv_bounced[8] = h_join(fx.allowed, "t2");
+	h_runv(&plain, NULL, (char *const *)argv_plain);
+	h_assert_exit(&plain, 0);
+	h_runv(&r, NULL, (char *const *)argv_bounced);
+	h_assert_exit(&r, 0);
+	{
+		/* h_line_after returns static storage: keep a copy of the first. */
+		char *want = strdup(h_line_after(plain.out, "fds: "));
+
+		ck_assert_msg(strcmp(want, "0 1 2") == 0, "%s", plain.out);
+		ck_assert_str_eq(h_line_after(r.out, "fds: "), want);
+		free(want);
+	}
+	h_result_free(&plain);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(a_fifo_without_writer_does_not_block_the_supervisor)
 {
 	struct fixture fx;
@@ -785,6 +831,7 @@ int main(void)
 	tcase_add_test(tc, tricks_reach_the_denied_file_and_are_denied);
 	tcase_add_test(tc, open_flags_reach_the_callers_descriptor);
 	tcase_add_test(tc, a_fifo_without_writer_does_not_block_the_supervisor);
+	tcase_add_test(tc, no_supervisor_descriptor_reaches_the_workload);
 	tcase_add_test(tc, openat2_resolve_restrictions_hold_as_without_bouncer);
 	tcase_add_test(tc, ask_is_a_deny_until_holding_exists);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_another_user);
