@@ -45,7 +45,8 @@ struct supervise_state {
 	struct creds_switch sw;
 	struct creds_fd_cache status_fds;
 	struct target_creds creds;
-	bool acting; /* the supervisor's thread acts as the target (creds entered) */
+	bool acting;        /* the supervisor's thread acts as the target (creds entered) */
+	bool warned_enosys; /* a missing kernel feature was reported once */
 	unsigned n_exec_checks;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
 	char argv_arena[ARGV_ARENA_SIZE];
@@ -456,6 +457,12 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	 * thread id before the gather, whose NOTIF_ID_VALID checks came after it.
 	 */
 	rc = st->acting ? emulate_syscall(&ctx, &res) : -EPERM;
+	if (rc == -ENOSYS && !st->warned_enosys) {
+		/* pidfd_getfd (5.6), or an ABI whose struct layout bouncer does not write. */
+		st->warned_enosys = true;
+		fprintf(stderr, "bouncer: cannot emulate %s here (%s): allowed calls are denied\n",
+		        n->name != NULL ? n->name : "this call", "ENOSYS");
+	}
 	if (rc < 0) {
 		/* The supervisor could not act as the target would: deny, with what went wrong. */
 		answer_deny(d, -rc);
@@ -518,6 +525,12 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 
 	rc = evaluate(st, rule, &req, sa, &facts, &dec, &clause);
 	put_facts(&x, st, &facts, sa);
+	if (rc == -ENOSYS && !st->warned_enosys) {
+		/* path_resolve() needs openat2 (Linux 5.6): say so once, deny every time. */
+		st->warned_enosys = true;
+		fprintf(stderr, "bouncer: this kernel has no openat2 (Linux 5.6): calls that "
+		                "supervise clauses decide on paths are denied\n");
+	}
 	if (rc < 0) {
 		/* Unreadable memory, a path too long, a gone target...: deny with the reason. */
 		answer_deny(d, -rc);
