@@ -97,9 +97,14 @@ static int name_of(const struct path_resolution *pr, char *buf, size_t size)
 /* The final component as an O_PATH descriptor, for the syscalls that act on an inode. */
 static int open_final(const struct path_resolution *pr, bool follows)
 {
-	const char *name = pr->final[0] != '\0' ? pr->final : ".";
 	struct stat st;
-	int fd = openat(pr->parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int fd;
+
+	/* "" names parent_fd's object itself (AT_EMPTY_PATH: it may be any file, not a dir). */
+	if (pr->final[0] == '\0')
+		fd = fcntl(pr->parent_fd, F_DUPFD_CLOEXEC, 0);
+	else
+		fd = openat(pr->parent_fd, pr->final, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
@@ -149,6 +154,11 @@ static int do_op(const struct emulate_ctx *ctx, const struct path_call *c, const
 		rc = name_of(p1, n1, sizeof(n1));
 		if (rc < 0)
 			return rc;
+		/* AT_EMPTY_PATH: the object itself (an O_TMPFILE file, say). */
+		if (p0->final[0] == '\0')
+			return linkat(p0->parent_fd, "", p1->parent_fd, n1, AT_EMPTY_PATH) < 0
+			               ? -errno
+			               : 0;
 		return linkat(p0->parent_fd, n0, p1->parent_fd, n1, 0) < 0 ? -errno : 0;
 	case OP_CHMOD:
 		fd = open_final(p0, true);
@@ -200,9 +210,10 @@ int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res)
 
 	if (c == NULL)
 		return -ENOSYS;
-	if (ctx->facts->n_paths == 0 || ctx->buf->paths[0].parent_fd < 0)
+	/* n_paths is 0 for an object without a location (AT_EMPTY_PATH on a pipe): parent_fd. */
+	if (ctx->buf->paths[0].parent_fd < 0)
 		return -EPERM; /* nothing checked to act on */
-	if (ctx->facts->n_paths == 2 && ctx->buf->paths[1].parent_fd < 0)
+	if ((c->op == OP_RENAME || c->op == OP_LINK) && ctx->buf->paths[1].parent_fd < 0)
 		return -EPERM;
 	if (c->text >= 0) {
 		rc = target_read_string(ctx->tid, ctx->args[c->text], text, sizeof(text),

@@ -47,11 +47,15 @@ struct supervise_state {
 	struct target_creds creds;
 	bool acting;        /* the supervisor's thread acts as the target (creds entered) */
 	bool warned_enosys; /* a missing kernel feature was reported once */
+	struct path_resolve_proc_hook proc_hook;
 	unsigned n_exec_checks;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
 	char argv_arena[ARGV_ARENA_SIZE];
 	char scratch[SCRATCH_SIZE];
 };
+
+static void proc_leave(void *arg);
+static int proc_enter(void *arg);
 
 int supervise_state_new(struct supervise_state **out)
 {
@@ -62,6 +66,8 @@ int supervise_state_new(struct supervise_state **out)
 		return -ENOMEM;
 	supervise_gather_init(&st->buf, st->argv_arena, sizeof(st->argv_arena), ARGV_MAX_COUNT);
 	emulate_creds_cache_init(&st->status_fds);
+	st->proc_hook = (struct path_resolve_proc_hook){
+	        .leave = proc_leave, .enter = proc_enter, .arg = st};
 	rc = emulate_creds_self(&st->sw);
 	if (rc < 0) {
 		free(st);
@@ -235,6 +241,20 @@ static unsigned missing_needs(const struct supervise_rule *rule, unsigned have)
  * emulations act with them (emulate_creds.h). The status file is read by thread id: the
  * gather's own NOTIF_ID_VALID checks, and the emulation's, come after this read.
  */
+static void proc_leave(void *arg)
+{
+	struct supervise_state *st = arg;
+
+	emulate_creds_restore(&st->sw);
+}
+
+static int proc_enter(void *arg)
+{
+	struct supervise_state *st = arg;
+
+	return emulate_creds_enter(&st->sw, &st->creds);
+}
+
 static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
 {
 	int rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
@@ -245,6 +265,8 @@ static int act_as_target(struct supervise_state *st, const struct supervise_requ
 	if (rc < 0)
 		return rc;
 	st->acting = true;
+	/* The target's /proc entries are opened as the supervisor (path_resolve.h). */
+	path_resolve_set_proc_hook(&st->proc_hook);
 	return 0;
 }
 
@@ -616,6 +638,7 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	}
 out:
 	if (st->acting) {
+		path_resolve_set_proc_hook(NULL);
 		emulate_creds_restore(&st->sw);
 		st->acting = false;
 	}

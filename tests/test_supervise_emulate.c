@@ -417,10 +417,12 @@ static void compare_creation(const char *uid, const char *gid, const char *mask)
 	p2 = h_join(fx.allowed, "rootonly");
 	run_probe(&plain, &fx, false,
 	          (const char *[]){"as", uid, gid, "umask", mask, "create", f1, "0666", "mkdir", d1,
-	                           "0777", "open", p1, "open", p2, NULL});
+	                           "0777", "open", p1, "open", p2, "openat-dir", fx.allowed, "a",
+	                           NULL});
 	run_probe(&r, &fx, true,
 	          (const char *[]){"as", uid, gid, "umask", mask, "create", f2, "0666", "mkdir", d2,
-	                           "0777", "open", p1, "open", p2, NULL});
+	                           "0777", "open", p1, "open", p2, "openat-dir", fx.allowed, "a",
+	                           NULL});
 	a = strdup(outcome(plain.out, h_fmt("create %s: ", f1)));
 	b = strdup(outcome(r.out, h_fmt("create %s: ", f2)));
 	ck_assert_msg(strncmp(a, "ok ", 3) == 0, "%s", plain.out);
@@ -439,6 +441,13 @@ static void compare_creation(const char *uid, const char *gid, const char *mask)
 	free(b);
 	a = strdup(outcome(plain.out, h_fmt("open %s: ", p2)));
 	b = strdup(outcome(r.out, h_fmt("open %s: ", p2)));
+	ck_assert_str_eq(b, a);
+	free(a);
+	free(b);
+	/* Relative to a directory descriptor (the caller's /proc/TID/fd/N, opened as root). */
+	a = strdup(outcome(plain.out, h_fmt("openat-dir %s a: ", fx.allowed)));
+	b = strdup(outcome(r.out, h_fmt("openat-dir %s a: ", fx.allowed)));
+	ck_assert_msg(strstr(a, "data=ALLOWED") != NULL, "%s", plain.out);
 	ck_assert_str_eq(b, a);
 	free(a);
 	free(b);
@@ -667,12 +676,13 @@ static void compare_stat_family(const char *uid, size_t expect_emulated)
 	/* The same rule shape, for the stat/access/readlink family. */
 	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
 	             " \"syscalls\": [{\"names\": [\"newfstatat\", \"statx\", \"access\", "
-	             "\"faccessat\", \"faccessat2\", \"readlink\", \"readlinkat\"],\n"
+	             "\"faccessat\", \"faccessat2\", \"readlink\", \"readlinkat\", "
+	             "\"fchownat\"],\n"
 	             "   \"action\": \"SCMP_ACT_NOTIFY\",\n"
 	             "   \"supervise\": [{\"paths\": [\"%s/**\"], \"decision\": \"allow\"},\n"
 	             "     {\"paths\": [\"/usr/**\", \"/lib/**\", \"/lib64/**\", \"/etc/**\"], "
 	             "\"decision\": \"allow\"}],\n"
-	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
+	             "   \"default\": {\"decision\": \"allow\"}}]}\n",
 	             fx.allowed);
 	write_file(fx.policy, text, 0644);
 	free(text);
@@ -685,15 +695,31 @@ static void compare_stat_family(const char *uid, size_t expect_emulated)
 	write_file(h_fmt("%s/private/f", fx.allowed), "P\n", 0644);
 	priv = h_fmt("%s/private/f", fx.allowed);
 	missing = h_join(fx.allowed, "missing");
-	const char *args[] = {"as",   uid,        uid,      "stat",     a,       "lstat",  link,
-	                      "stat", link,       "statx",  a,          "statx", link,     "access",
-	                      a,      "4",        "access", ro,         "4",     "access", ro,
-	                      "2",    "readlink", link,     "readlink", a,       "stat",   missing,
-	                      "stat", priv,       "access", priv,       "0",     NULL};
+	const char *args[] = {"as",       uid,
+	                      uid,        "stat",
+	                      a,          "lstat",
+	                      link,       "stat",
+	                      link,       "statx",
+	                      a,          "statx",
+	                      link,       "access",
+	                      a,          "4",
+	                      "access",   ro,
+	                      "4",        "access",
+	                      ro,         "2",
+	                      "readlink", link,
+	                      "readlink", a,
+	                      "stat",     missing,
+	                      "stat",     priv,
+	                      "access",   priv,
+	                      "0",        "fchown-empty",
+	                      a,          "fstat-pipe",
+	                      NULL};
 	run_probe(&plain, &fx, false, args);
 	run_probe(&r, &fx, true, args);
 	ck_assert_str_eq(r.out, plain.out);
 	ck_assert_msg(strstr(r.out, "stat ") != NULL, "%s", r.out);
+	/* AT_EMPTY_PATH: the object itself, with a location (a file) or without (a pipe). */
+	ck_assert_msg(h_has_line(r.out, "fstat-pipe: fifo=1"), "%s", r.out);
 	h_read_records(fx.log, &rs);
 	for (size_t i = 0; i < rs.n; i++) {
 		const char *resolved = resolved_of(rs.rec[i]);
@@ -715,8 +741,8 @@ static void compare_stat_family(const char *uid, size_t expect_emulated)
 
 START_TEST(stat_access_readlink_match_an_unsupervised_run)
 {
-	compare_stat_family("0", 13);
-	compare_stat_family("65534", 11);
+	compare_stat_family("0", 14);
+	compare_stat_family("65534", 12);
 }
 END_TEST
 

@@ -14,6 +14,7 @@
  *                       "openfl PATH: fd=N cloexec=0|1 fl=0xF" (F_GETFL) or "-1 ENAME"
  *   open2r PATH LIST    openat2 with resolve flags (beneath,nosymlinks,noxdev,nomagic):
  *                       "open2r PATH: fd=N data=..." or "-1 ENAME"
+ *   openat-dir DIR NAME openat(open(DIR, O_DIRECTORY), NAME): "openat-dir DIR NAME: fd=N data=..."
  *   open2 PATH          the same through openat2 (no resolve flags)
  *   create PATH MODE    openat(O_CREAT|O_EXCL|O_WRONLY, MODE) then fstat:
  *                       "create PATH: ok uid=U gid=G mode=0MMM" or "create PATH: -1 ENAME"
@@ -23,6 +24,10 @@
  *   statx PATH          statx(AT_FDCWD, PATH, 0, STATX_BASIC_STATS): the same fields
  *   access PATH MODE    access(PATH, MODE octal): "access PATH: 0" or "-1 ENAME"
  *   readlink PATH       "readlink PATH: TEXT" or "-1 ENAME"
+ *   fchown-empty PATH   fchownat(fd of PATH, "", -1, getgid(), AT_EMPTY_PATH), then the same on a
+ *                       pipe: "fchown-empty PATH: 0 pipe: 0" (or -1 ENAME for either)
+ *   fstat-pipe          fstat() of a pipe (newfstatat(fd, "", AT_EMPTY_PATH)): "fstat-pipe:
+ *                       fifo=1" or "-1 ENAME"
  *   unlink PATH         "unlink PATH: 0" or "-1 ENAME"
  *   rename OLD NEW      "rename OLD NEW: 0" or "-1 ENAME"
  *   connect PORT        TCP connect to 127.0.0.1:PORT (a listener in this probe accepts):
@@ -577,6 +582,25 @@ int main(int argc, char **argv)
 			need(argc, i, 2);
 			op_open2r(argv[i + 1], argv[i + 2]);
 			i += 2;
+		} else if (strcmp(op, "openat-dir") == 0) {
+			char data[64];
+			int dfd, fd;
+
+			need(argc, i, 2);
+			dfd = open(argv[i + 1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			fd = dfd < 0 ? -1 : openat(dfd, argv[i + 2], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				say("openat-dir %s %s: -1 %s", argv[i + 1], argv[i + 2],
+				    errno_name(errno));
+			} else {
+				first_line(fd, data, sizeof(data));
+				say("openat-dir %s %s: fd=%d data=%s", argv[i + 1], argv[i + 2], fd,
+				    data);
+				close(fd);
+			}
+			if (dfd >= 0)
+				close(dfd);
+			i += 2;
 		} else if (strcmp(op, "openfl") == 0) {
 			need(argc, i, 2);
 			op_openfl(argv[i + 1], argv[i + 2]);
@@ -613,6 +637,34 @@ int main(int argc, char **argv)
 				text[n] = '\0';
 				say("readlink %s: %s", argv[i], text);
 			}
+		} else if (strcmp(op, "fchown-empty") == 0) {
+			int fd, p[2], a, b, ea, eb;
+
+			need(argc, i, 1);
+			fd = open(argv[++i], O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || pipe2(p, O_CLOEXEC) < 0)
+				die("fchown-empty setup: %s", strerror(errno));
+			a = fchownat(fd, "", (uid_t)-1, getgid(), AT_EMPTY_PATH);
+			ea = errno;
+			b = fchownat(p[0], "", (uid_t)-1, getgid(), AT_EMPTY_PATH);
+			eb = errno;
+			say("fchown-empty %s: %s pipe: %s", argv[i], a == 0 ? "0" : errno_name(ea),
+			    b == 0 ? "0" : errno_name(eb));
+			close(fd);
+			close(p[0]);
+			close(p[1]);
+		} else if (strcmp(op, "fstat-pipe") == 0) {
+			struct stat st;
+			int p[2];
+
+			if (pipe2(p, O_CLOEXEC) < 0)
+				die("pipe: %s", strerror(errno));
+			if (fstat(p[0], &st) < 0)
+				say("fstat-pipe: -1 %s", errno_name(errno));
+			else
+				say("fstat-pipe: fifo=%d", S_ISFIFO(st.st_mode) ? 1 : 0);
+			close(p[0]);
+			close(p[1]);
 		} else if (strcmp(op, "unlink") == 0) {
 			need(argc, i, 1);
 			i++;
