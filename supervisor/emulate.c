@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 
@@ -85,6 +87,24 @@ int emulate_install_fd(const struct emulate_ctx *ctx, int fd, bool cloexec,
 	res->error = 0;
 	res->val = rc;
 	return 0;
+}
+
+int emulate_open_proc(const struct emulate_ctx *ctx, const char *what, int flags)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)ctx->tid, what);
+	emulate_creds_restore(ctx->sw);
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		fd = -errno;
+	if (emulate_creds_enter(ctx->sw, ctx->creds) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -EPERM;
+	}
+	return fd;
 }
 
 int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const void *buf, size_t len)

@@ -103,6 +103,13 @@ bool emulate_stat_supported(const char *name);
 int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const void *buf, size_t len);
 
 /*
+ * Opens /proc/TID/<what> of the caller with the supervisor's own identity (the caller's
+ * entries of a non-dumpable caller are root's), then acts as the caller again. Returns the
+ * descriptor (close-on-exec) or a negative errno.
+ */
+int emulate_open_proc(const struct emulate_ctx *ctx, const char *what, int flags);
+
+/*
  * Installs fd (owned by the caller, who closes it) in the target as the syscall's return value,
  * with O_CLOEXEC when cloexec: SECCOMP_ADDFD_FLAG_SEND (Linux 5.14) adds and answers at once;
  * without it, ADDFD then SEND with the new number. Returns 0 (res->answered), or a negative

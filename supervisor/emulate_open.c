@@ -173,12 +173,12 @@ static int openat2_walk_check(const struct emulate_ctx *ctx, const struct open_r
 	memcpy(parent, path, (size_t)(slash - path));
 	parent[slash - path] = '\0';
 	if (dirfd == AT_FDCWD)
-		snprintf(start_path, sizeof(start_path), "/proc/%d/cwd", (int)ctx->tid);
+		snprintf(start_path, sizeof(start_path), "cwd");
 	else
-		snprintf(start_path, sizeof(start_path), "/proc/%d/fd/%d", (int)ctx->tid, dirfd);
-	start = open(start_path, O_PATH | O_CLOEXEC);
+		snprintf(start_path, sizeof(start_path), "fd/%d", dirfd);
+	start = emulate_open_proc(ctx, start_path, O_PATH);
 	if (start < 0)
-		return errno == ENOENT ? -EBADF : -errno;
+		return start == -ENOENT ? -EBADF : start;
 	fd = (int)syscall(SYS_openat2, start, parent, &how, sizeof(how));
 	rc = fd < 0 ? -errno : 0;
 	close(start);
