@@ -490,7 +490,8 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 		answer_deny(d, -rc);
 		put_raw(x, ",\"emulated\":false,\"emulation_errno\":");
 		put_str(x, errno_name(-rc) != NULL ? errno_name(-rc) : "E?");
-		if (rc != -ENOENT && rc != -ENOSYS)
+		/* Counted as failures: not a gone caller, a missing feature or a refusal. */
+		if (rc != -ENOENT && rc != -ENOSYS && rc != -EPERM)
 			sup->failures++;
 		return;
 	}
