@@ -784,6 +784,147 @@ START_TEST(path_syscalls_act_on_the_checked_location)
 }
 END_TEST
 
+/*
+ * symlink, link, chmod, chown, lchown, truncate and mknod, allowed in allowed/ and emulated,
+ * give what they give without bouncer (as root and as another user); aimed at denied/ or
+ * through a symlink leading there, they are refused and change nothing.
+ */
+#define TREE_POLICY                                                                                \
+	"{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"                                                \
+	" \"syscalls\": [{\"names\": [\"symlink\", \"symlinkat\", \"link\", \"linkat\", "          \
+	"\"chmod\", \"fchmodat\", \"chown\", \"lchown\", \"fchownat\", \"truncate\", "             \
+	"\"mknod\", \"mknodat\", \"open\", \"openat\"],\n"                                         \
+	"   \"action\": \"SCMP_ACT_NOTIFY\",\n"                                                    \
+	"   \"supervise\": [{\"paths\": [\"%s/**\", \"/usr/**\", \"/lib/**\", \"/lib64/**\", "     \
+	"\"/etc/**\"], \"decision\": \"allow\"}],\n"                                               \
+	"   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n"
+
+/* out with every occurrence of dir replaced by "D" (malloc'ed). */
+static char *normalized(const char *out, const char *dir)
+{
+	size_t n = strlen(dir);
+	char *copy = malloc(strlen(out) + 1), *w = copy;
+
+	ck_assert_ptr_nonnull(copy);
+	while (*out != '\0') {
+		if (strncmp(out, dir, n) == 0) {
+			*w++ = 'D';
+			out += n;
+		} else {
+			*w++ = *out++;
+		}
+	}
+	*w = '\0';
+	return copy;
+}
+
+static void compare_tree_changes(const char *uid)
+{
+	struct fixture fx[2];
+	struct h_result res[2];
+	char *norm[2];
+
+	for (int run = 0; run < 2; run++) {
+		const char *d;
+		char *text;
+
+		setup(&fx[run], 1);
+		d = fx[run].allowed;
+		text = h_fmt(TREE_POLICY, d);
+		write_file(fx[run].policy, text, 0644);
+		free(text);
+		const char *args[] = {"as",
+		                      uid,
+		                      uid,
+		                      "umask",
+		                      "022",
+		                      "create",
+		                      h_join(d, "f"),
+		                      "0644",
+		                      "symlink",
+		                      "target",
+		                      h_join(d, "l"),
+		                      "readlink",
+		                      h_join(d, "l"),
+		                      "link",
+		                      h_join(d, "f"),
+		                      h_join(d, "h"),
+		                      "chmod",
+		                      h_join(d, "f"),
+		                      "0600",
+		                      "chown",
+		                      h_join(d, "f"),
+		                      uid,
+		                      uid,
+		                      "lchown",
+		                      h_join(d, "l"),
+		                      uid,
+		                      uid,
+		                      "truncate",
+		                      h_join(d, "f"),
+		                      "7",
+		                      "mkfifo",
+		                      h_join(d, "p"),
+		                      "0666",
+		                      "chown",
+		                      h_join(d, "a"),
+		                      "0",
+		                      "0",
+		                      NULL};
+		run_probe(&res[run], &fx[run], run == 1, args);
+		norm[run] = normalized(res[run].out, fx[run].dir);
+	}
+	ck_assert_msg(strstr(norm[0], "truncate D/allowed/f: 0 size=7") != NULL, "%s", norm[0]);
+	ck_assert_str_eq(norm[1], norm[0]);
+	for (int run = 0; run < 2; run++) {
+		free(norm[run]);
+		h_result_free(&res[run]);
+	}
+}
+
+START_TEST(tree_changes_match_an_unsupervised_run)
+{
+	compare_tree_changes("0");
+	compare_tree_changes("65534");
+}
+END_TEST
+
+START_TEST(tree_changes_reaching_denied_files_change_nothing)
+{
+	struct fixture fx;
+	struct h_result r;
+	char *text, *victim, *via, *stolen;
+	struct stat st;
+
+	setup(&fx, 1);
+	text = h_fmt(TREE_POLICY, fx.allowed);
+	write_file(fx.policy, text, 0644);
+	free(text);
+	victim = h_join(fx.denied, "victim");
+	via = h_join(fx.allowed, "tovictim");
+	stolen = h_join(fx.allowed, "stolen");
+	write_file(victim, "VICTIM\n", 0644);
+	ck_assert_int_eq(symlink(victim, via), 0);
+	run_probe(&r, &fx, true,
+	          (const char *[]){"chmod", via, "0600", "truncate", via, "0", "chown", via, "1",
+	                           "1", "link", victim, stolen, "symlink", "x",
+	                           h_join(fx.denied, "l"), NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("chmod %s: -1 EACCES", via)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("truncate %s: -1 EACCES", via)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("chown %s: -1 EACCES", via)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("link %s %s: -1 EACCES", victim, stolen)), "%s",
+	              r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("symlink %s: -1 EACCES", h_join(fx.denied, "l"))),
+	              "%s", r.out);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	ck_assert_int_eq(st.st_size, 7);
+	ck_assert_int_eq(st.st_uid, 0);
+	ck_assert_int_eq(lstat(stolen, &st), -1);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(exec_allow_is_marked_not_race_free_and_verified)
 {
 	char *dir = h_tmpdir(), *policy = h_join(dir, "p.json"), *log = h_join(dir, "l.jsonl");
@@ -869,6 +1010,8 @@ int main(void)
 	tcase_add_test(tc, stat_access_readlink_match_an_unsupervised_run);
 	tcase_add_test(tc, unix_sockets_bind_and_connect_on_the_real_location);
 	tcase_add_test(tc, path_syscalls_act_on_the_checked_location);
+	tcase_add_test(tc, tree_changes_match_an_unsupervised_run);
+	tcase_add_test(tc, tree_changes_reaching_denied_files_change_nothing);
 	tcase_add_test(tc, exec_allow_is_marked_not_race_free_and_verified);
 	tcase_add_test(tc, audit_mode_lets_the_denied_open_run_and_records_would);
 	suite_add_tcase(s, tc);

@@ -28,6 +28,13 @@
  *                       pipe: "fchown-empty PATH: 0 pipe: 0" (or -1 ENAME for either)
  *   fstat-pipe          fstat() of a pipe (newfstatat(fd, "", AT_EMPTY_PATH)): "fstat-pipe:
  *                       fifo=1" or "-1 ENAME"
+ *   symlink TEXT PATH   symlink(): "symlink PATH: 0" or "-1 ENAME" (then lstat shown by "lstat")
+ *   link OLD NEW        link(): "link OLD NEW: 0" or "-1 ENAME"
+ *   chmod PATH MODE     chmod(): "chmod PATH: 0 mode=0MMM" or "-1 ENAME"
+ *   chown PATH UID GID  chown(): "chown PATH: 0 uid=U gid=G" or "-1 ENAME"
+ *   lchown PATH UID GID the same with lchown()
+ *   truncate PATH LEN   truncate(): "truncate PATH: 0 size=S" or "-1 ENAME"
+ *   mkfifo PATH MODE    mknod(S_IFIFO): "mkfifo PATH: 0 mode=0MMM" or "-1 ENAME"
  *   unlink PATH         "unlink PATH: 0" or "-1 ENAME"
  *   rename OLD NEW      "rename OLD NEW: 0" or "-1 ENAME"
  *   connect PORT        TCP connect to 127.0.0.1:PORT (a listener in this probe accepts):
@@ -665,6 +672,66 @@ int main(int argc, char **argv)
 				say("fstat-pipe: fifo=%d", S_ISFIFO(st.st_mode) ? 1 : 0);
 			close(p[0]);
 			close(p[1]);
+		} else if (strcmp(op, "symlink") == 0) {
+			need(argc, i, 2);
+			if (symlink(argv[i + 1], argv[i + 2]) < 0)
+				say("symlink %s: -1 %s", argv[i + 2], errno_name(errno));
+			else
+				say("symlink %s: 0", argv[i + 2]);
+			i += 2;
+		} else if (strcmp(op, "link") == 0) {
+			need(argc, i, 2);
+			if (link(argv[i + 1], argv[i + 2]) < 0)
+				say("link %s %s: -1 %s", argv[i + 1], argv[i + 2],
+				    errno_name(errno));
+			else
+				say("link %s %s: 0", argv[i + 1], argv[i + 2]);
+			i += 2;
+		} else if (strcmp(op, "chmod") == 0 || strcmp(op, "mkfifo") == 0) {
+			struct stat st;
+			mode_t mode;
+			int rc;
+
+			need(argc, i, 2);
+			mode = (mode_t)strtoul(argv[i + 2], NULL, 8);
+			rc = op[1] == 'h' ? chmod(argv[i + 1], mode)
+			                  : mknod(argv[i + 1], S_IFIFO | mode, 0);
+			if (rc < 0)
+				say("%s %s: -1 %s", op, argv[i + 1], errno_name(errno));
+			else if (lstat(argv[i + 1], &st) < 0)
+				die("lstat: %s", strerror(errno));
+			else
+				say("%s %s: 0 mode=0%o", op, argv[i + 1], (unsigned)st.st_mode);
+			i += 2;
+		} else if (strcmp(op, "chown") == 0 || strcmp(op, "lchown") == 0) {
+			struct stat st;
+			uid_t u;
+			gid_t g;
+			int rc;
+
+			need(argc, i, 3);
+			u = (uid_t)atoi(argv[i + 2]);
+			g = (gid_t)atoi(argv[i + 3]);
+			rc = op[0] == 'l' ? lchown(argv[i + 1], u, g) : chown(argv[i + 1], u, g);
+			if (rc < 0)
+				say("%s %s: -1 %s", op, argv[i + 1], errno_name(errno));
+			else if (lstat(argv[i + 1], &st) < 0)
+				die("lstat: %s", strerror(errno));
+			else
+				say("%s %s: 0 uid=%u gid=%u", op, argv[i + 1], (unsigned)st.st_uid,
+				    (unsigned)st.st_gid);
+			i += 3;
+		} else if (strcmp(op, "truncate") == 0) {
+			struct stat st;
+
+			need(argc, i, 2);
+			if (truncate(argv[i + 1], (off_t)atol(argv[i + 2])) < 0)
+				say("truncate %s: -1 %s", argv[i + 1], errno_name(errno));
+			else if (stat(argv[i + 1], &st) < 0)
+				die("stat: %s", strerror(errno));
+			else
+				say("truncate %s: 0 size=%ld", argv[i + 1], (long)st.st_size);
+			i += 2;
 		} else if (strcmp(op, "unlink") == 0) {
 			need(argc, i, 1);
 			i++;
