@@ -177,6 +177,32 @@ static void put_facts(struct extra *x, const struct supervise_state *st,
 	}
 }
 
+/*
+ * After a failed gather: the path strings that were read, without a resolution, so that the
+ * record says what was refused. Only when the failure came after the read (a missing
+ * directory, a loop, no permission...): after EFAULT or ENAMETOOLONG the buffer holds no
+ * complete string.
+ */
+static void put_given_paths(struct extra *x, const struct supervise_state *st,
+                            const struct supervise_facts *f, const struct syscall_args *sa, int rc)
+{
+	bool any = false;
+
+	if ((f->have & SUPERVISE_NEEDS_PATHS) || sa == NULL || sa->n_paths == 0 || rc == -EFAULT ||
+	    rc == -ENAMETOOLONG)
+		return;
+	for (unsigned i = 0; i < sa->n_paths; i++) {
+		if (st->buf.strings[i][0] == '\0')
+			continue;
+		put_raw(x, any ? ",{\"given\":" : ",\"paths\":[{\"given\":");
+		put_str(x, st->buf.strings[i]);
+		put_raw(x, "}");
+		any = true;
+	}
+	if (any)
+		put_raw(x, "]");
+}
+
 /* ---- gathering, lazily ---- */
 
 static unsigned ptr_size_of(uint32_t arch)
@@ -546,8 +572,12 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 		facts.have |= SUPERVISE_NEEDS_EXE;
 	}
 
+	/* Emptied first: after a failed gather, a string still empty was never read. */
+	st->buf.strings[0][0] = st->buf.strings[1][0] = '\0';
 	rc = evaluate(st, rule, &req, sa, &facts, &dec, &clause);
 	put_facts(&x, st, &facts, sa);
+	if (rc < 0)
+		put_given_paths(&x, st, &facts, sa, rc);
 	if (rc == -ENOSYS && !st->warned_enosys) {
 		/* path_resolve() needs openat2 (Linux 5.6): say so once, deny every time. */
 		st->warned_enosys = true;

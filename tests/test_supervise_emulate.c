@@ -127,14 +127,16 @@ START_TEST(open_allowed_sees_fd_and_contents_denied_sees_eacces)
 	struct fixture fx;
 	struct h_result plain, r;
 	struct h_records rs;
-	char *a, *s;
+	char *a, *s, *missing;
 	json_t *rec;
 
 	setup(&fx, 1);
 	a = h_join(fx.allowed, "a");
 	s = h_join(fx.denied, "s");
+	missing = h_fmt("%s/nodir/x", fx.allowed);
 	run_probe(&plain, &fx, false, (const char *[]){"open", a, "open", s, "open2", a, NULL});
-	run_probe(&r, &fx, true, (const char *[]){"open", a, "open", s, "open2", a, NULL});
+	run_probe(&r, &fx, true,
+	          (const char *[]){"open", a, "open", s, "open2", a, "open", missing, NULL});
 	/* Without bouncer both open (fd 3); with it the allowed one is identical. */
 	ck_assert_msg(h_has_line(plain.out, h_fmt("open %s: fd=3 data=ALLOWED", a)), "%s",
 	              plain.out);
@@ -163,6 +165,13 @@ START_TEST(open_allowed_sees_fd_and_contents_denied_sees_eacces)
 	rec = record_for_path(&rs, "openat2", a);
 	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
 	ck_assert(json_is_true(json_object_get(rec, "emulated")));
+	/* A missing directory: the kernel's ENOENT, found while resolving; the path is named. */
+	ck_assert_msg(h_has_line(r.out, h_fmt("open %s: -1 ENOENT", missing)), "%s", r.out);
+	rec = record_for_path(&rs, "openat", missing);
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rec, "action"), "deny");
+	ck_assert_str_eq(h_str(rec, "gather_errno"), "ENOENT");
+	ck_assert_ptr_null(resolved_of(rec));
 	h_records_free(&rs);
 	h_result_free(&plain);
 	h_result_free(&r);
