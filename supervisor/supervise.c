@@ -375,6 +375,26 @@ static struct exec_check *exec_check_slot(struct supervise_state *st, pid_t pid,
 	return create ? free_slot : NULL;
 }
 
+/*
+ * Whether the program is an ELF binary, whose /proc/PID/exe will be the program itself.
+ * Scripts (#!) and binfmt_misc formats run an interpreter instead, so they are not verified.
+ * A program the caller may execute but not read cannot be a script (the interpreter could
+ * not read it either): taken as a binary.
+ */
+static bool is_elf(const struct path_resolution *pr)
+{
+	unsigned char magic[4];
+	int fd = openat(pr->parent_fd, pr->final[0] != '\0' ? pr->final : ".",
+	                O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true;
+	n = pread(fd, magic, sizeof(magic), 0);
+	close(fd);
+	return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
+}
+
 static void exec_check_add(struct supervise_state *st, pid_t pid, const struct path_resolution *pr)
 {
 	struct exec_check *c;
@@ -384,6 +404,8 @@ static void exec_check_add(struct supervise_state *st, pid_t pid, const struct p
 	if (fstatat(pr->parent_fd, pr->final[0] != '\0' ? pr->final : ".", &prog,
 	            AT_SYMLINK_NOFOLLOW) < 0)
 		return; /* the exec will fail: nothing to verify */
+	if (!is_elf(pr))
+		return; /* a script's /proc/PID/exe is its interpreter: nothing to compare */
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 	if (stat(link, &before) < 0)
 		memset(&before, 0, sizeof(before));
