@@ -26,6 +26,11 @@ struct decision {
 	bool kill;
 	/* The answer was already given (emulation with SECCOMP_ADDFD_FLAG_SEND answers itself). */
 	bool answered;
+	/*
+	 * Keep the notification unanswered until an operator decides (a supervise clause's
+	 * "ask"); a stage that does not hold answers with flags/error/val (a deny) instead.
+	 */
+	bool hold;
 	/* Write a record (plain allows that reach the supervisor are not records, see below). */
 	bool record;
 	enum record_action action;

@@ -14,6 +14,7 @@
 
 #include "decide.h"
 #include "record.h"
+#include "supervise.h"
 
 int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compiled_policy *policy,
                     const char *policy_name, bool audit, bouncer_error_t *err)
@@ -53,6 +54,8 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 	rc = syscall_names_init(&sup->names, arches, n_arches);
 	sup->procs = calloc(1, sizeof(*sup->procs));
 	sup->summary = calloc(1, sizeof(*sup->summary));
+	if (rc == 0)
+		rc = supervise_state_new(&sup->supervise);
 	if (rc < 0 || sup->procs == NULL || sup->summary == NULL) {
 		supervisor_release(sup);
 		return bouncer_error_set(err, -ENOMEM, "out of memory");
@@ -86,6 +89,8 @@ void supervisor_release(struct supervisor *sup)
 	syscall_names_release(&sup->names);
 	free(sup->procs);
 	free(sup->summary);
+	supervise_state_free(sup->supervise);
+	sup->supervise = NULL;
 	sup->procs = NULL;
 	sup->summary = NULL;
 }
@@ -181,7 +186,12 @@ static int notification_receive(struct supervisor *sup, int fd, struct notificat
 static void notification_decide(struct supervisor *sup, struct notification *n)
 {
 	policy_evaluate(sup->policy, &n->req.data, &n->verdict);
-	decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
+	if (n->verdict.action == POLICY_ACT_NOTIFY && n->verdict.rule != NULL &&
+	    n->verdict.rule->supervise_model != NULL)
+		supervise_decide(sup, n);
+	else
+		decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
+	supervise_exec_verify(sup, n);
 }
 
 /* Stages 3 and 4: answer the kernel, then record and keep the caches true. */
