@@ -1,20 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * holdprobe: what happens to a workload's syscall while the supervisor has it (seccomp_unotify(2):
- * the target is killed, signalled, or the supervisor dies). One scenario per run:
+ * holdprobe: what happens to a workload's syscall while the supervisor has it
+ * (seccomp_unotify(2): the target is killed, signalled, or the supervisor dies; a thread id
+ * comes back as another process). One scenario per run:
  *
  *   holdprobe killed-children R M
  *       R times: fork a child that makes supervised getppid() calls in a loop, let it run,
- *       SIGKILL it (often while one of its calls is held). Then make M getppid() calls in the
- *       parent. Prints "killed-children: rounds=R killed=K", the getppid line, "parent: pid=P
- * tid=T". holdprobe restart-read N A thread blocks in read(2) on an empty pipe; N times, once it
- * sleeps in pipe_read, it gets SIGUSR1 (SA_RESTART), which restarts the read, a new syscall entry.
- * Then one byte is written. Prints "restart-read: fd=FD tid=T ret=R byte=B handled=H". holdprobe
- * storm N A thread makes N getppid() calls while the main thread sends it SIGUSR1 (SA_RESTART) as
- * fast as it can. Prints "storm: tid=T calls=N ok=X err=Y errno=E signals=S handled=H". holdprobe
- * after-death DIR Writes DIR/ready ("pid=P"), waits for DIR/go (the test creates it once it has
- * killed bouncer), makes 3 getppid() calls and writes how they ended to DIR/result: "after-death
- * getppid: calls=3 succeeded=S enosys=E other=O". Exits 0.
+ *       SIGKILL it (often while one of its calls is held). Then make M getppid() calls in
+ *       the parent. Prints "killed-children: rounds=R killed=K", the getppid line and
+ *       "parent: pid=P tid=T".
+ *   holdprobe restart-read N
+ *       A thread blocks in read(2) on an empty pipe; N times, once it sleeps in pipe_read, it
+ *       gets SIGUSR1 (SA_RESTART), which restarts the read: a new syscall entry. Then one
+ *       byte is written. Prints "restart-read: fd=FD tid=T ret=R byte=B handled=H".
+ *   holdprobe storm N
+ *       A thread makes N getppid() calls while the main thread sends it SIGUSR1
+ *       (SA_RESTART) as fast as it can. Prints
+ *       "storm: tid=T calls=N ok=X err=Y errno=E signals=S handled=H".
+ *   holdprobe reuse-tid
+ *       A thread makes a supervised getppid() and exits; then a new process is created with
+ *       that thread's id (clone3 set_tid, root only) and makes one too. Prints
+ *       "first: pid=P tid=X" and "reused: pid=X tid=X" (or "reused: failed errno=E").
+ *   holdprobe after-death DIR
+ *       Writes DIR/ready ("pid=P"), waits for DIR/go (the test creates it once it has killed
+ *       bouncer), makes 3 getppid() calls and writes how they ended to DIR/result:
+ *       "after-death getppid: calls=3 succeeded=S enosys=E other=O". Exits 0.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -311,47 +321,6 @@ static void reuse_tid(void)
 		die("waitpid");
 }
 
-static pthread_barrier_t renamed;
-
-static void *renamed_thread_main(void *arg)
-{
-	long *tid = arg;
-
-	*tid = syscall(SYS_gettid);
-	syscall(SYS_getppid);
-	pthread_barrier_wait(&renamed); /* 1: named "holdprobe", first call made */
-	pthread_barrier_wait(&renamed); /* 2: renamed by the main thread */
-	syscall(SYS_getppid);
-	return NULL;
-}
-
-static void rename_other(void)
-{
-	char before[16], after[16];
-	pthread_t thread;
-	long tid = 0;
-	int rc;
-
-	if (pthread_barrier_init(&renamed, NULL, 2))
-		die("pthread_barrier_init");
-	if (pthread_create(&thread, NULL, renamed_thread_main, &tid))
-		die("pthread_create");
-	pthread_barrier_wait(&renamed);
-	if (pthread_getname_np(thread, before, sizeof(before)))
-		die("pthread_getname_np");
-	/* For another thread glibc writes /proc/self/task/TID/comm: no prctl in that thread. */
-	rc = pthread_setname_np(thread, "renamed");
-	if (rc) {
-		errno = rc;
-		die("pthread_setname_np");
-	}
-	if (pthread_getname_np(thread, after, sizeof(after)))
-		die("pthread_getname_np");
-	pthread_barrier_wait(&renamed);
-	pthread_join(thread, NULL);
-	say("rename-other: tid=%ld before=%s after=%s", tid, before, after);
-}
-
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char tmp[4096], path[4096];
@@ -410,15 +379,12 @@ int main(int argc, char **argv)
 		restart_read(strtol(argv[2], NULL, 10));
 	else if (argc == 3 && !strcmp(argv[1], "storm"))
 		storm(strtol(argv[2], NULL, 10));
-	else if (argc == 2 && !strcmp(argv[1], "rename-other"))
-		rename_other();
 	else if (argc == 2 && !strcmp(argv[1], "reuse-tid"))
 		reuse_tid();
 	else if (argc == 3 && !strcmp(argv[1], "after-death"))
 		after_death(argv[2]);
 	else {
 		say("usage: holdprobe killed-children R M | restart-read N | storm N | reuse-tid | "
-		    "rename-other | "
 		    "after-death DIR");
 		return 2;
 	}
