@@ -18,6 +18,7 @@ static const struct subcommand subcommands[] = {
         {"learn", cmd_run,
          "run a command with every syscall recorded (audit, nothing in the kernel)"},
         {"policy", cmd_policy, "check a policy and show its plan; print the embedded default"},
+        {"ctl", cmd_ctl, "review held syscalls, grant, reload: talk to a running `run`"},
         /* Internal: the child side of `run` (child/launch.h). Not listed in --help. */
         {LAUNCH_SUBCOMMAND, launch_main, NULL},
 };

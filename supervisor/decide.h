@@ -26,6 +26,8 @@ struct decision {
 	bool kill;
 	/* The answer was already given (emulation with SECCOMP_ADDFD_FLAG_SEND answers itself). */
 	bool answered;
+	/* Hold the call for an operator (decision "ask"): live.c answers it later. */
+	bool hold;
 	/* Write a record (plain allows that reach the supervisor are not records, see below). */
 	bool record;
 	enum record_action action;

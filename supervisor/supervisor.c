@@ -13,6 +13,7 @@
 #include <seccomp.h>
 
 #include "decide.h"
+#include "live.h"
 #include "record.h"
 
 int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compiled_policy *policy,
@@ -133,6 +134,8 @@ static void write_record(struct supervisor *sup, const struct notification *n)
 	summary_count(sup->summary, &r, n->arch);
 	if (sup->log != NULL && log_writer_append_record(sup->log, &r) < 0)
 		sup->record_failures++;
+	if (sup->live != NULL)
+		live_record(sup->live, &r);
 }
 
 /*
@@ -232,6 +235,13 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 
 	if (notification_receive(sup, fd, n) < 0)
 		return;
-	notification_decide(sup, n);
+	/* Live review: a grant or remembered rule decides before the policy; "ask" waits. */
+	if (sup->live == NULL || !live_before_decide(sup->live, n)) {
+		notification_decide(sup, n);
+		if (sup->live != NULL && live_after_decide(sup->live, n))
+			return;
+	}
 	supervisor_answer(sup, n);
+	if (sup->live != NULL)
+		live_answered(sup->live, n);
 }

@@ -41,6 +41,8 @@ struct notification {
 	char extra[RECORD_EXTRA_MAX];
 };
 
+struct live;
+
 struct supervisor {
 	uv_loop_t *loop;
 	const struct compiled_policy *policy;
@@ -59,6 +61,7 @@ struct supervisor {
 	bool sync_wake_up;  /* the kernel took SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool quiet;
 	struct notification current; /* the one being handled (no allocation per call) */
+	struct live *live; /* live review (live.h), NULL when off */
 	/* Called when the last listener closes. */
 	void (*on_all_listeners_closed)(struct supervisor *sup);
 	/* Statistics. */
