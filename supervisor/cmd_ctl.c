@@ -326,8 +326,10 @@ static int parse_sub(int argc, char **argv, const char *allowed, const char *syn
 	int c, index;
 
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, &index)) != -1) {
+	/* 0, not 1: glibc then starts over, dropping the "+" (stop at the first non-option) of
+	 * the previous parse, so options may follow the ID. */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, &index)) != -1) {
 		char *end;
 
 		if (c == 'h') {
