@@ -211,7 +211,7 @@ bool live_before_decide(struct live *live, struct notification *n)
 		return false;
 	policy_evaluate(live->sup->policy, &n->req.data, &n->verdict);
 	/* Grants only widen: what the policy allows needs none (and must not use up a count). */
-	if (n->verdict.action == POLICY_ACT_ALLOW)
+	if (n->verdict.action == POLICY_ACT_ALLOW || n->verdict.action == POLICY_ACT_LOG)
 		return false;
 	if (!grants_match(&live->grants, n->name, n->who->pid, (const uint64_t *)n->req.data.args,
 	                  pending_now_ms(), &rule))
