@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -119,6 +120,11 @@ static void read_into(int fd, char **buf, size_t *len, size_t *cap)
 
 void c_ctlv(struct c_result *r, char *const argv[])
 {
+	c_ctlv_as(r, argv, (uid_t)-1);
+}
+
+void c_ctlv_as(struct c_result *r, char *const argv[], uid_t uid)
+{
 	int out[2], err[2], status = 0;
 	size_t out_len = 0, out_cap = 0, err_len = 0, err_cap = 0;
 	long long deadline = now_ms() + C_CTL_TIMEOUT_MS;
@@ -139,6 +145,9 @@ void c_ctlv(struct c_result *r, char *const argv[])
 		dup2(null, 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
+		if (uid != (uid_t)-1 && (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
+		                         setresuid(uid, uid, uid) < 0))
+			_exit(126);
 		execv(argv[0], argv);
 		_exit(127);
 	}

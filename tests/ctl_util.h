@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -47,6 +48,8 @@ void c_finish(struct c_run *run, struct h_result *r);
 /* Runs `bouncer ctl --socket SOCK args...` (NULL-terminated). */
 void c_ctl(struct c_result *r, const char *sock, ...) __attribute__((sentinel));
 void c_ctlv(struct c_result *r, char *const argv[]);
+/* The same as another user (setresuid; the test must be root). */
+void c_ctlv_as(struct c_result *r, char *const argv[], uid_t uid);
 void c_result_free(struct c_result *r);
 
 /* Polls `ctl pending --json` until at least n entries are held; returns the list. */
