@@ -193,7 +193,8 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
 		case OPT_ASK_TIMEOUT:
 			if (duration_parse(optarg, &opt->ask_timeout_ms) < 0) {
 				fprintf(stderr,
-				        "bouncer: --ask-timeout: expected a duration such as 500ms, "
+				        "bouncer: --ask-timeout: expected a duration such as "
+				        "500ms, "
 				        "30s or 5m, not \"%s\"\n",
 				        optarg);
 				return -EINVAL;
@@ -204,7 +205,8 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
 				opt->ask_default_allow = optarg[0] == 'a';
 			} else {
 				fprintf(stderr,
-				        "bouncer: --ask-default: expected allow or deny, not \"%s\"\n",
+				        "bouncer: --ask-default: expected allow or deny, not "
+				        "\"%s\"\n",
 				        optarg);
 				return -EINVAL;
 			}
@@ -325,8 +327,7 @@ static void on_all_listeners_closed(struct supervisor *sup)
 		finish(run);
 }
 
-static int reload_live(struct live *live, const char *file, json_t **report,
-                       bouncer_error_t *err)
+static int reload_live(struct live *live, const char *file, json_t **report, bouncer_error_t *err)
 {
 	struct run *run = live->reload_data;
 	int rc = reload_policy(&run->reload, file, report, err);
@@ -344,8 +345,9 @@ static void on_hup(struct workload *w)
 	size_t n;
 
 	if (reload_policy(&run->reload, NULL, &report, &err) < 0) {
-		fprintf(stderr, "bouncer: SIGHUP: reload refused: %s\nbouncer: the old policy keeps "
-		                "running\n",
+		fprintf(stderr,
+		        "bouncer: SIGHUP: reload refused: %s\nbouncer: the old policy keeps "
+		        "running\n",
 		        err.msg);
 		return;
 	}
@@ -387,7 +389,8 @@ static int start_live(struct run *run, bouncer_error_t *err)
 			snprintf(run->control_path, sizeof(run->control_path), "%s",
 			         run->opt.control_path);
 		} else {
-			rc = control_default_path(run->control_path, sizeof(run->control_path), err);
+			rc = control_default_path(run->control_path, sizeof(run->control_path),
+			                          err);
 			if (rc < 0)
 				return rc;
 		}
@@ -426,6 +429,7 @@ int cmd_run(int argc, char **argv)
 	struct run *run = calloc(1, sizeof(*run));
 	bouncer_error_t err = {0};
 	const char *policy_name;
+	sigset_t hup;
 	int rc, code = EXIT_BOUNCER_FAILED;
 
 	if (run == NULL)
@@ -464,6 +468,15 @@ int cmd_run(int argc, char **argv)
 		run->sup.log = &run->log;
 	}
 
+	/*
+	 * SIGHUP re-reads the policy, but only once workload_start() has set up the signal
+	 * handles; the control socket exists before that, so a SIGHUP sent as soon as it appears
+	 * waits (blocked) instead of ending bouncer. The launcher does not inherit the mask
+	 * (uv_spawn resets it in the child).
+	 */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
 	rc = start_live(run, &err);
 	if (rc < 0)
 		goto fail;
@@ -474,6 +487,7 @@ int cmd_run(int argc, char **argv)
 		goto fail;
 	run->workload.on_exit = on_workload_exit;
 	run->workload.on_hup = on_hup;
+	sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	if (!run->opt.quiet && !run->sup.exits.threads)
 		fprintf(stderr,
 		        "bouncer: note: this kernel has no PIDFD_THREAD (Linux 6.9): a thread id "

@@ -19,9 +19,10 @@
 
 struct review {
 	struct ctl_conn *conn;
-	json_t *queue;      /* held entries in arrival order, each with "skipped" */
-	json_int_t shown;   /* id whose prompt is on screen, 0: none */
-	bool waiting_shown; /* the "waiting" line is on screen */
+	json_t *queue;        /* held entries in arrival order, each with "skipped" */
+	json_int_t shown;     /* id whose prompt is on screen, 0: none */
+	json_int_t answering; /* id this review is answering: its events are not news */
+	bool waiting_shown;   /* the "waiting" line is on screen */
 	bool ended;
 	const char *why;
 };
@@ -75,11 +76,14 @@ static void show(json_t *e)
 {
 	const char *comment =
 	        json_string_value(json_object_get(json_object_get(e, "rule"), "comment"));
+	uint64_t left = (uint64_t)json_integer_value(json_object_get(e, "timeout_in_ms"));
 	char args[256], timeout[32];
 
 	ctl_format_args(json_object_get(e, "args"), args, sizeof(args));
-	duration_format((uint64_t)json_integer_value(json_object_get(e, "timeout_in_ms")), timeout,
-	                sizeof(timeout));
+	/* Whole seconds read better on a prompt than "59225ms". */
+	if (left >= 1000)
+		left = (left + 500) / 1000 * 1000;
+	duration_format(left, timeout, sizeof(timeout));
 	printf("\n#%lld  pid %lld (%s) %s\n", (long long)entry_id(e),
 	       (long long)json_integer_value(json_object_get(e, "pid")),
 	       json_string_value(json_object_get(e, "comm")),
@@ -111,7 +115,7 @@ static void on_event(struct review *r, json_t *msg)
 	if (at == (size_t)-1)
 		return;
 	json_array_remove(r->queue, at);
-	if (id == r->shown) {
+	if (id == r->shown && id != r->answering) {
 		if (strcmp(event, "gone") == 0)
 			printf("\n    #%lld is gone: its thread died or was interrupted\n",
 			       (long long)id);
@@ -151,6 +155,7 @@ static void answer(struct review *r, json_t *e, const char *cmd, const char *rem
 
 	if (remember != NULL)
 		json_object_set_new(req, "remember", json_string(remember));
+	r->answering = id;
 	ctl_send(r->conn, req);
 	for (;;) {
 		const char *why = NULL;
@@ -176,6 +181,7 @@ static void answer(struct review *r, json_t *e, const char *cmd, const char *rem
 			       json_string_value(json_object_get(msg, "error")));
 		json_decref(msg);
 		r->shown = 0;
+		r->answering = 0;
 		return;
 	}
 }
