@@ -86,7 +86,7 @@ void bench_allowlist_free(struct bench_allowlist *list)
 }
 
 scmp_filter_ctx bench_filter_build(const struct bench_allowlist *list, uint32_t getppid_action,
-                                   char *reason, size_t reason_len)
+                                   bool arg0_zero, char *reason, size_t reason_len)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int rc;
@@ -114,7 +114,11 @@ scmp_filter_ctx bench_filter_build(const struct bench_allowlist *list, uint32_t 
 			goto fail;
 		}
 	}
-	rc = seccomp_rule_add(ctx, getppid_action, SCMP_SYS(getppid), 0);
+	if (arg0_zero)
+		rc = seccomp_rule_add(ctx, getppid_action, SCMP_SYS(getppid), 1,
+		                      SCMP_A0(SCMP_CMP_EQ, 0));
+	else
+		rc = seccomp_rule_add(ctx, getppid_action, SCMP_SYS(getppid), 0);
 	if (rc < 0) {
 		snprintf(reason, reason_len, "seccomp_rule_add(getppid): %s", strerror(-rc));
 		goto fail;

@@ -41,6 +41,7 @@ struct bench_result {
 	int n;
 	long calls;                  /* per repetition */
 	char note[BENCH_REASON_MAX]; /* printed under the table when not empty */
+	bool warning;                /* the note reports something wrong (a record mismatch) */
 };
 
 /* measure.c: the measured loop, shared by every child and by the worker under bouncer. */
@@ -61,15 +62,17 @@ int bench_allowlist_load(const char *policy_path, struct bench_allowlist *list, 
 void bench_allowlist_free(struct bench_allowlist *list);
 /*
  * Builds the libseccomp filter: the list allowed, default ERRNO(EPERM), binary-tree
- * optimisation, and getppid with getppid_action. Returns NULL and fills reason on failure.
+ * optimisation, and getppid with getppid_action; with arg0_zero only when its first argument
+ * is 0 (the measured calls pass 0), which keeps the kernel from caching the answer.
+ * Returns NULL and fills reason on failure.
  */
 scmp_filter_ctx bench_filter_build(const struct bench_allowlist *list, uint32_t getppid_action,
-                                   char *reason, size_t reason_len);
+                                   bool arg0_zero, char *reason, size_t reason_len);
 
 /* kernel_cases.c: no filter at all, and getppid allowed by the kernel filter. */
 void bench_run_bare(const struct bench_plan *plan, struct bench_result *result);
 void bench_run_bpf_allowed(const struct bench_plan *plan, const struct bench_allowlist *list,
-                           struct bench_result *result);
+                           bool arg0_zero, struct bench_result *result);
 
 /* ref_supervisor.c: the minimal supervisor (reference B) and its variants. */
 enum bench_ref_wait {

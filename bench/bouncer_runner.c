@@ -116,7 +116,7 @@ static void describe_records(const char *path, const struct bench_plan *plan,
 {
 	long made = bench_expected_calls(plan), expected = run->expect_records ? made : 0;
 	struct bench_records rec;
-	char getppid[160];
+	char getppid[160], seq[64];
 	int rc = bench_records_count(path, &rec);
 
 	if (rc == 0 && run->records)
@@ -138,11 +138,15 @@ static void describe_records(const char *path, const struct bench_plan *plan,
 		        getppid, sizeof(getppid),
 		        "%ld getppid: this policy routes it to the supervisor, not a kernel figure",
 		        rec.getppid_log + rec.getppid_other);
+	if (rec.total == 0)
+		snprintf(seq, sizeof(seq), "no records");
+	else
+		snprintf(seq, sizeof(seq), "seq 1..%ld %s", rec.total,
+		         rec.seq_contiguous ? "contiguous" : "NOT contiguous");
 	snprintf(result->note, sizeof(result->note),
-	         "records: %s%s, %ld other%s%s%s, seq 1..%ld %s%s", getppid,
+	         "records of a run: %s%s, %ld other%s%s%s, %s%s", getppid,
 	         rec.getppid_other && run->expect_records ? ", getppid with another action!" : "",
-	         rec.other, rec.other ? " (" : "", rec.other_names, rec.other ? ")" : "", rec.total,
-	         rec.seq_contiguous ? "contiguous" : "NOT contiguous",
+	         rec.other, rec.other ? " (" : "", rec.other_names, rec.other ? ")" : "", seq,
 	         rec.unparsable ? ", unparsable lines!" : "");
 }
 

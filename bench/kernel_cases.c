@@ -67,10 +67,11 @@ void bench_run_bare(const struct bench_plan *plan, struct bench_result *result)
 }
 
 void bench_run_bpf_allowed(const struct bench_plan *plan, const struct bench_allowlist *list,
-                           struct bench_result *result)
+                           bool arg0_zero, struct bench_result *result)
 {
 	char reason[BENCH_REASON_MAX];
-	scmp_filter_ctx ctx = bench_filter_build(list, SCMP_ACT_ALLOW, reason, sizeof(reason));
+	scmp_filter_ctx ctx =
+	        bench_filter_build(list, SCMP_ACT_ALLOW, arg0_zero, reason, sizeof(reason));
 
 	if (!ctx) {
 		bench_fail(result, "%s", reason);

@@ -123,12 +123,12 @@ static void note_epoll_ratio(struct bench_result *row, const struct bench_result
 }
 
 /*
- * getppid under bouncer's own default policy, if the kernel answers it there. A short probe
- * first: if the policy routes getppid to the supervisor, the kernel-sized run would take tens
- * of seconds and measure something the supervisor rows already show.
+ * getppid under bouncer's own default policy is measured only if the kernel answers it there.
+ * A short probe finds out: if the policy routes getppid to the supervisor, the kernel-sized
+ * runs would take tens of seconds and measure what the supervisor rows already show.
+ * Returns true when the row can run; otherwise result says why.
  */
-static void run_bouncer_kernel(const struct bench_plan *plan, const char *bouncer,
-                               struct bench_result *result)
+static bool probe_bouncer_kernel(const char *bouncer, struct bench_result *result)
 {
 	struct bench_plan probe = {.calls = 1000, .reps = 1, .warmup = 0};
 	struct bench_records records = {0};
@@ -140,23 +140,24 @@ static void run_bouncer_kernel(const struct bench_plan *plan, const char *bounce
 
 	bench_run_bouncer(&probe, &run, result);
 	if (!result->ok)
-		return;
+		return false;
 	routed = records.getppid_log + records.getppid_other;
 	if (routed > 0) {
 		bench_fail(result,
 		           "not measured: policies/default.json routes getppid to the supervisor "
 		           "(%ld getppid records for %ld calls)",
 		           routed, bench_expected_calls(&probe));
-		return;
+		return false;
 	}
 	memset(result, 0, sizeof(*result));
-	bench_run_bouncer(plan, &run, result);
+	return true;
 }
 
 /* The rows, in the order they run and print. */
 enum {
 	ROW_BARE,
 	ROW_BPF,
+	ROW_BPF_UNCACHED,
 	ROW_BOUNCER_KERNEL,
 	ROW_REF,
 	ROW_REF_EPOLL,
@@ -166,14 +167,99 @@ enum {
 	N_ROWS,
 };
 
+static const char *const row_names[N_ROWS] = {
+        [ROW_BARE] = "bare (A)",
+        [ROW_BPF] = "bpf-allowed",
+        [ROW_BPF_UNCACHED] = "bpf-allowed, uncached (arg0 == 0)",
+        [ROW_BOUNCER_KERNEL] = "bouncer default.json, kernel",
+        [ROW_REF] = "reference supervisor (B)",
+        [ROW_REF_EPOLL] = "reference + epoll",
+        [ROW_REF_NO_SYNC] = "reference, no sync wake-up",
+        [ROW_BOUNCER_NULL] = "bouncer log, -o /dev/null",
+        [ROW_BOUNCER_FILE] = "bouncer log, -o /tmp file",
+};
+
+/* What every row needs; each plan has reps = 1 (one repetition per round). */
+struct bench_session {
+	const struct bench_options *opt;
+	const struct bench_allowlist *list;
+	const char *policy;
+	struct bench_plan kernel, supervised, slow;
+};
+
+/* One repetition of one row, in a fresh process. */
+static void run_row(const struct bench_session *s, int row, struct bench_result *one)
+{
+	struct bench_bouncer_run run = {.bouncer = s->opt->bouncer, .expect_records = true};
+
+	switch (row) {
+	case ROW_BARE:
+		bench_run_bare(&s->kernel, one);
+		break;
+	case ROW_BPF:
+		bench_run_bpf_allowed(&s->kernel, s->list, false, one);
+		break;
+	case ROW_BPF_UNCACHED:
+		bench_run_bpf_allowed(&s->kernel, s->list, true, one);
+		break;
+	case ROW_BOUNCER_KERNEL:
+		run.policy = BENCH_DEFAULT_POLICY;
+		run.expect_records = false;
+		bench_run_bouncer(&s->kernel, &run, one);
+		break;
+	case ROW_REF:
+		bench_run_reference(&s->supervised, s->list, BENCH_REF_BLOCKING, true, one);
+		break;
+	case ROW_REF_EPOLL:
+		bench_run_reference(&s->supervised, s->list, BENCH_REF_EPOLL, true, one);
+		break;
+	case ROW_REF_NO_SYNC:
+		bench_run_reference(&s->slow, s->list, BENCH_REF_BLOCKING, false, one);
+		break;
+	case ROW_BOUNCER_NULL:
+		run.policy = s->policy;
+		run.decisions = "/dev/null";
+		bench_run_bouncer(&s->supervised, &run, one);
+		break;
+	case ROW_BOUNCER_FILE:
+		run.policy = s->policy;
+		bench_run_bouncer(&s->supervised, &run, one);
+		break;
+	}
+}
+
+/*
+ * Adds one repetition to a row. A row that failed once stays failed with its first reason. The
+ * note kept is the first warning (a record mismatch), else the latest.
+ */
+static void merge_repetition(struct bench_result *row, const struct bench_result *one)
+{
+	if (row->reason[0])
+		return;
+	if (!one->ok) {
+		*row = *one;
+		row->n = 0;
+		return;
+	}
+	row->ns[row->n++] = one->ns[0];
+	row->calls = one->calls;
+	row->ok = true;
+	if (!row->warning) {
+		snprintf(row->note, sizeof(row->note), "%s", one->note);
+		row->warning = one->warning;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct bench_result results[N_ROWS];
 	struct bench_options opt;
 	struct bench_allowlist list;
-	struct bench_plan kernel, supervised, slow;
+	struct bench_session session = {.opt = &opt, .list = &list};
+	struct bench_row rows[N_ROWS];
 	char reason[BENCH_REASON_MAX], policy[PATH_MAX];
 	struct utsname uts;
+	long per_rep;
 	int reps;
 
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
@@ -182,72 +268,64 @@ int main(int argc, char **argv)
 		return 2;
 
 	reps = opt.quick ? 3 : 5;
-	supervised = (struct bench_plan){
-	        .calls = opt.iterations / reps, .reps = reps, .warmup = opt.iterations / 100};
-	kernel = (struct bench_plan){
-	        .calls = supervised.calls * 10, .reps = reps, .warmup = supervised.calls};
-	/* Without the synchronous wake-up a round trip is several times slower: fewer calls. */
-	slow = (struct bench_plan){
-	        .calls = supervised.calls / 10, .reps = reps, .warmup = supervised.warmup / 10};
+	per_rep = opt.iterations / reps;
+	session.supervised =
+	        (struct bench_plan){.calls = per_rep, .reps = 1, .warmup = opt.iterations / 100};
+	session.kernel = (struct bench_plan){.calls = per_rep * 10, .reps = 1, .warmup = per_rep};
+	/* Without the synchronous wake-up a round trip can be ten times slower: fewer calls. */
+	session.slow = (struct bench_plan){
+	        .calls = per_rep / 10, .reps = 1, .warmup = session.supervised.warmup / 10};
 
 	snprintf(policy, sizeof(policy), "%s/log-getppid.json", BENCH_POLICY_DIR);
+	session.policy = policy;
 	if (bench_allowlist_load(policy, &list, reason, sizeof(reason)) < 0) {
 		fprintf(stderr, "bouncer-bench: %s\n", reason);
 		return 1;
 	}
 
 	uname(&uts);
-	printf("bouncer-bench: getppid, %s %s, %ld online CPUs\n", uts.sysname, uts.release,
-	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("bouncer-bench: getppid, %s %s, %ld online CPUs, %d rounds\n", uts.sysname,
+	       uts.release, sysconf(_SC_NPROCESSORS_ONLN), reps);
 	printf("  bouncer: %s\n  policy:  %s (%zu syscalls allowed in BPF)\n\n", opt.bouncer,
 	       policy, list.n);
 	fflush(stdout);
 
-	progress("bare");
-	bench_run_bare(&kernel, &results[ROW_BARE]);
-	progress("bpf-allowed");
-	bench_run_bpf_allowed(&kernel, &list, &results[ROW_BPF]);
-	progress("bouncer run, policies/default.json");
-	run_bouncer_kernel(&kernel, opt.bouncer, &results[ROW_BOUNCER_KERNEL]);
-	progress("reference supervisor");
-	bench_run_reference(&supervised, &list, BENCH_REF_BLOCKING, true, &results[ROW_REF]);
-	progress("reference supervisor, epoll");
-	bench_run_reference(&supervised, &list, BENCH_REF_EPOLL, true, &results[ROW_REF_EPOLL]);
-	progress("reference supervisor, no sync wake-up");
-	bench_run_reference(&slow, &list, BENCH_REF_BLOCKING, false, &results[ROW_REF_NO_SYNC]);
-	progress("bouncer run -o /dev/null");
-	bench_run_bouncer(&supervised,
-	                  &(struct bench_bouncer_run){.bouncer = opt.bouncer,
-	                                              .policy = policy,
-	                                              .decisions = "/dev/null",
-	                                              .expect_records = true},
-	                  &results[ROW_BOUNCER_NULL]);
-	progress("bouncer run -o /tmp/...");
-	bench_run_bouncer(&supervised,
-	                  &(struct bench_bouncer_run){.bouncer = opt.bouncer,
-	                                              .policy = policy,
-	                                              .decisions = NULL,
-	                                              .expect_records = true},
-	                  &results[ROW_BOUNCER_FILE]);
+	progress("probing policies/default.json");
+	probe_bouncer_kernel(opt.bouncer, &results[ROW_BOUNCER_KERNEL]);
+
+	/*
+	 * Rounds: every row once per round, each in a fresh process. On a shared machine the load
+	 * changes over a run; interleaving makes every row see the same mix, so ratios of medians
+	 * stay meaningful.
+	 */
+	for (int r = 0; r < reps; r++) {
+		fprintf(stderr, "bouncer-bench: round %d of %d...\n", r + 1, reps);
+		for (int row = 0; row < N_ROWS; row++) {
+			struct bench_result one = {0};
+
+			if (results[row].reason[0])
+				continue;
+			run_row(&session, row, &one);
+			merge_repetition(&results[row], &one);
+		}
+	}
 
 	note_epoll_ratio(&results[ROW_BOUNCER_NULL], &results[ROW_REF_EPOLL]);
 	note_epoll_ratio(&results[ROW_BOUNCER_FILE], &results[ROW_REF_EPOLL]);
 
-	const struct bench_row rows[N_ROWS] = {
-	        [ROW_BARE] = {"bare (A)", &results[ROW_BARE], NULL, NULL, 0},
-	        [ROW_BPF] = {"bpf-allowed", &results[ROW_BPF], &results[ROW_BARE], "A", 1.4},
-	        [ROW_BOUNCER_KERNEL] = {"bouncer default.json, kernel",
-	                                &results[ROW_BOUNCER_KERNEL], &results[ROW_BARE], "A", 1.4},
-	        [ROW_REF] = {"reference supervisor (B)", &results[ROW_REF], NULL, NULL, 0},
-	        [ROW_REF_EPOLL] = {"reference + epoll", &results[ROW_REF_EPOLL], &results[ROW_REF],
-	                           "B", 0},
-	        [ROW_REF_NO_SYNC] = {"reference, no sync wake-up", &results[ROW_REF_NO_SYNC],
-	                             &results[ROW_REF], "B", 0},
-	        [ROW_BOUNCER_NULL] = {"bouncer log, -o /dev/null", &results[ROW_BOUNCER_NULL],
-	                              &results[ROW_REF], "B", 1.2},
-	        [ROW_BOUNCER_FILE] = {"bouncer log, -o /tmp file", &results[ROW_BOUNCER_FILE],
-	                              &results[ROW_REF], "B", 1.2},
-	};
+	for (int row = 0; row < N_ROWS; row++)
+		rows[row] = (struct bench_row){row_names[row], &results[row], NULL, NULL, 0};
+	rows[ROW_BPF].reference = rows[ROW_BOUNCER_KERNEL].reference = &results[ROW_BARE];
+	rows[ROW_BPF].reference_name = rows[ROW_BOUNCER_KERNEL].reference_name = "A";
+	rows[ROW_BPF].goal = rows[ROW_BOUNCER_KERNEL].goal = 1.4;
+	rows[ROW_BPF_UNCACHED].reference = &results[ROW_BARE];
+	rows[ROW_BPF_UNCACHED].reference_name = "A";
+	for (int row = ROW_REF_EPOLL; row <= ROW_BOUNCER_FILE; row++) {
+		rows[row].reference = &results[ROW_REF];
+		rows[row].reference_name = "B";
+	}
+	rows[ROW_BOUNCER_NULL].goal = rows[ROW_BOUNCER_FILE].goal = 1.2;
+
 	printf("\n");
 	bench_print_table(rows, N_ROWS);
 	bench_allowlist_free(&list);

@@ -193,7 +193,8 @@ void bench_run_reference(const struct bench_plan *plan, const struct bench_allow
 {
 	char reason[BENCH_REASON_MAX];
 	struct sigaction sa = {.sa_handler = on_watchdog}, old_sa;
-	scmp_filter_ctx ctx = bench_filter_build(list, SCMP_ACT_NOTIFY, reason, sizeof(reason));
+	scmp_filter_ctx ctx =
+	        bench_filter_build(list, SCMP_ACT_NOTIFY, false, reason, sizeof(reason));
 	int sv[2] = {-1, -1}, out[2] = {-1, -1}, listener = -1, rc, wstatus;
 	pid_t pid = -1;
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "launch.h"
+#include "profile.h"
 
 struct subcommand {
 	const char *name;
@@ -17,7 +18,11 @@ static const struct subcommand subcommands[] = {
         {"run", cmd_run, "run a command under a policy, recording every supervised decision"},
         {"learn", cmd_run,
          "run a command with every syscall recorded (audit, nothing in the kernel)"},
+        {"agent", cmd_agent,
+         "supervise containers (runc/crun listenerPath) and self-sandboxed programs"},
         {"policy", cmd_policy, "check a policy and show its plan; print the embedded default"},
+        {"profile", cmd_profile,
+         "generate, merge, check, diff and lint static profiles from decision logs"},
         {"ctl", cmd_ctl, "review held syscalls, grant, reload: talk to a running `run`"},
         /* Internal: the child side of `run` (child/launch.h). Not listed in --help. */
         {LAUNCH_SUBCOMMAND, launch_main, NULL},

@@ -21,16 +21,10 @@
 #include "log_writer.h"
 #include "policy.h"
 #include "policy_compile.h"
+#include "policy_load.h"
 #include "reload.h"
 #include "supervisor.h"
 #include "workload.h"
-
-/* learn: a policy that allows nothing in the kernel, so every call reaches the supervisor. */
-static const char learn_policy[] =
-        "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1,\n"
-        " \"archMap\": [{\"architecture\": \"SCMP_ARCH_X86_64\",\n"
-        "              \"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"]}],\n"
-        " \"syscalls\": []}\n";
 
 struct run_options {
 	const char *policy_path;
@@ -236,60 +230,19 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
 	return 0;
 }
 
-/* Warnings can list many names; `bouncer policy check` shows them whole. */
-static void print_warning(const char *text)
+static int load_policy(struct run *run, const char **name, bouncer_error_t *err)
 {
-	const size_t keep = 200;
-	size_t len = strlen(text);
-	const char *cut;
-
-	if (len <= keep + 40) {
-		fprintf(stderr, "bouncer: warning: %s\n", text);
-		return;
-	}
-	cut = text + keep;
-	while (cut > text && *cut != ',')
-		cut--;
-	if (cut == text)
-		cut = text + keep;
-	fprintf(stderr, "bouncer: warning: %.*s, ... (`bouncer policy check` lists all)\n",
-	        (int)(cut - text), text);
-}
-
-static int load_policy(struct run *run, bouncer_error_t *err)
-{
-	struct policy_host host;
 	struct compile_options copts = {
 	        .audit = run->opt.audit,
 	        .fast_deny = run->opt.fast_deny && !run->opt.audit,
 	        .route_exec = true,
 	};
-	const char *const *warnings;
-	size_t n;
-	int rc;
+	enum policy_source source = run->opt.policy_path != NULL ? POLICY_FROM_FILE
+	                            : run->opt.learn             ? POLICY_FROM_LEARN
+	                                                         : POLICY_FROM_DEFAULT;
 
-	copts.quiet_partial_names = run->opt.policy_path == NULL;
-
-	policy_host_detect(&host);
-	if (run->opt.policy_path != NULL)
-		rc = policy_load_file(run->opt.policy_path, &host, &run->policy, err);
-	else if (run->opt.learn)
-		rc = policy_parse("<learn>", learn_policy, strlen(learn_policy), &host,
-		                  &run->policy, err);
-	else
-		rc = policy_load_default(&host, &run->policy, err);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < run->policy->n_warnings; i++)
-		print_warning(run->policy->warnings[i]);
-
-	rc = policy_compile(run->policy, &copts, &run->compiled, err);
-	if (rc < 0)
-		return rc;
-	n = compiled_policy_warnings(run->compiled, &warnings);
-	for (size_t i = 0; i < n; i++)
-		print_warning(warnings[i]);
-	return 0;
+	return policy_load_and_compile(source, run->opt.policy_path, copts, &run->policy,
+	                               &run->compiled, name, err);
 }
 
 static void on_log_closed(struct log_writer *writer)
@@ -355,7 +308,7 @@ static void on_hup(struct workload *w)
 		run->live.reloads++;
 	warnings = json_object_get(report, "warnings");
 	for (size_t i = 0; i < json_array_size(warnings); i++)
-		print_warning(json_string_value(json_array_get(warnings, i)));
+		policy_print_warning(json_string_value(json_array_get(warnings, i)));
 	changes = json_object_get(report, "new_workloads_only");
 	n = json_array_size(changes);
 	fprintf(stderr, "bouncer: SIGHUP: policy reloaded from %s\n",
@@ -448,12 +401,9 @@ int cmd_run(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	run->loop = uv_default_loop();
-	rc = load_policy(run, &err);
+	rc = load_policy(run, &policy_name, &err);
 	if (rc < 0)
 		goto fail;
-	policy_name = run->opt.policy_path ? run->opt.policy_path
-	              : run->opt.learn     ? "<learn>"
-	                                   : "<default>";
 	rc = supervisor_init(&run->sup, run->loop, run->compiled, policy_name, run->opt.audit,
 	                     &err);
 	if (rc < 0)

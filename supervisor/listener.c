@@ -14,7 +14,8 @@
 #include "supervisor.h"
 
 struct listener {
-	uv_poll_t poll; /* first member: the handle's address is the listener's */
+	uv_poll_t poll;        /* first member: the handle's address is the listener's */
+	struct listener *next; /* the supervisor's open listeners */
 	int fd;
 	struct supervisor *sup;
 };
@@ -25,6 +26,12 @@ static void on_closed(uv_handle_t *handle)
 	struct supervisor *sup = l->sup;
 
 	close(l->fd);
+	for (struct listener **p = &sup->listener_list; *p != NULL; p = &(*p)->next) {
+		if (*p == l) {
+			*p = l->next;
+			break;
+		}
+	}
 	free(l);
 	if (--sup->listeners == 0 && sup->on_all_listeners_closed != NULL)
 		sup->on_all_listeners_closed(sup);
@@ -69,10 +76,22 @@ int supervisor_add_listener(struct supervisor *sup, int fd)
 	}
 	rc = uv_poll_start(&l->poll, UV_READABLE | UV_DISCONNECT, on_event);
 	sup->listeners++;
+	l->next = sup->listener_list;
+	sup->listener_list = l;
 	if (rc < 0) {
 		/* on_closed closes the fd, frees l and accounts for it. */
 		uv_close((uv_handle_t *)&l->poll, on_closed);
 		return rc;
 	}
 	return 0;
+}
+
+void supervisor_close_listeners(struct supervisor *sup)
+{
+	for (struct listener *l = sup->listener_list; l != NULL; l = l->next) {
+		if (!uv_is_closing((uv_handle_t *)&l->poll)) {
+			uv_poll_stop(&l->poll);
+			uv_close((uv_handle_t *)&l->poll, on_closed);
+		}
+	}
 }

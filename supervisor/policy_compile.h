@@ -4,7 +4,8 @@
  * itself and which it routes to the supervisor with SECCOMP_RET_USER_NOTIF) and what the
  * supervisor needs to answer a notification exactly as the profile means it.
  *
- * How meaning is kept (see docs/policy.md, "How bouncer keeps Docker's meaning"):
+ * How meaning is kept (see docs/policy-files.md, "How bouncer keeps Docker's meaning while
+ * recording"):
  *  - Two programs are generated with libseccomp from the same rules: the *kernel* program, in
  *    which decisions that bouncer wants to record are replaced by SCMP_ACT_NOTIFY, and the
  *    *shadow* program, which has the profile's own actions (exactly what runc would load).
@@ -45,17 +46,17 @@ struct compile_options {
 
 /* Where a syscall (for one arch) is decided. */
 enum policy_route {
-	ROUTE_KERNEL_ALLOW,      /* every outcome is allow, in the kernel */
-	ROUTE_KERNEL,            /* decided in the kernel (TRAP, KILL_THREAD, TRACE, or fast-deny) */
-	ROUTE_SUPERVISOR,        /* every outcome goes to the supervisor */
-	ROUTE_MIXED,             /* depends on arguments: some outcomes in the kernel, some routed */
+	ROUTE_KERNEL_ALLOW, /* every outcome is allow, in the kernel */
+	ROUTE_KERNEL,       /* decided in the kernel (TRAP, KILL_THREAD, TRACE, or fast-deny) */
+	ROUTE_SUPERVISOR,   /* every outcome goes to the supervisor */
+	ROUTE_MIXED,        /* depends on arguments: some outcomes in the kernel, some routed */
 };
 
 /* What the profile says about one syscall invocation. */
 struct policy_verdict {
 	enum policy_action action;
-	uint32_t errno_value;             /* for POLICY_ACT_ERRNO (and TRACE's data) */
-	const struct policy_rule *rule;   /* NULL: the profile's defaultAction */
+	uint32_t errno_value;           /* for POLICY_ACT_ERRNO (and TRACE's data) */
+	const struct policy_rule *rule; /* NULL: the profile's defaultAction */
 };
 
 struct compiled_policy;
@@ -66,7 +67,7 @@ struct compiled_policy;
  * per name and arch), not errors. Returns 0 or a negative errno with err set.
  */
 int policy_compile(const struct policy *policy, const struct compile_options *options,
-		   struct compiled_policy **out, bouncer_error_t *err);
+                   struct compiled_policy **out, bouncer_error_t *err);
 void compiled_policy_free(struct compiled_policy *compiled);
 
 /* The kernel program (owned by compiled). */
@@ -84,7 +85,7 @@ size_t compiled_policy_warnings(const struct compiled_policy *compiled, const ch
  * notification's seccomp_data.
  */
 void policy_evaluate(const struct compiled_policy *compiled, const struct seccomp_data *data,
-		     struct policy_verdict *out);
+                     struct policy_verdict *out);
 
 /* Where syscall nr of arch is decided (for `policy check`, grants, and tests). */
 enum policy_route policy_route_of(const struct compiled_policy *compiled, uint32_t arch, int nr);

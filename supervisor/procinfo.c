@@ -168,7 +168,7 @@ void procinfo_forget_process(struct procinfo_cache *cache, pid_t tid, pid_t pid)
 	 * compared with other calls, and the table is small).
 	 */
 	{
-		static struct procinfo keep[PROCINFO_SLOTS];
+		struct procinfo *keep = cache->scratch;
 		unsigned n = 0;
 
 		for (unsigned i = 0; i < PROCINFO_SLOTS; i++)

@@ -37,6 +37,7 @@ struct procinfo_cache {
 	size_t arena_used;
 	const char *proc_root; /* "/proc"; tests may point elsewhere */
 	uint64_t misses;       /* /proc reads done, for statistics and tests */
+	struct procinfo scratch[PROCINFO_SLOTS]; /* for rebuilding the table after deletions */
 };
 
 void procinfo_cache_init(struct procinfo_cache *cache);

@@ -143,8 +143,9 @@ static void put_errno(struct out *o, int e)
 /* RFC 3339 UTC with nanoseconds. The date part is cached per second (gmtime_r is costly). */
 static void put_time(struct out *o, const struct timespec *ts)
 {
-	static time_t cached_sec = -1;
-	static char cached[32];
+	/* Per thread: records are formatted on the thread pool, tests format on their own. */
+	static __thread time_t cached_sec = -1;
+	static __thread char cached[32];
 	char frac[11];
 
 	if (ts->tv_sec != cached_sec) {

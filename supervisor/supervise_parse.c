@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "supervise_parse.h"
+#include "policy_names.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -312,18 +313,6 @@ static int parse_u64(struct parse_ctx *ctx, const char *key, const json_t *v, ui
 static int parse_args(struct parse_ctx *ctx, const json_t *v, struct policy_arg **out,
                       size_t *n_out)
 {
-	static const struct {
-		const char *name;
-		enum scmp_compare op;
-	} ops[] = {
-	        {"SCMP_CMP_NE", SCMP_CMP_NE},
-	        {"SCMP_CMP_LT", SCMP_CMP_LT},
-	        {"SCMP_CMP_LE", SCMP_CMP_LE},
-	        {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-	        {"SCMP_CMP_GE", SCMP_CMP_GE},
-	        {"SCMP_CMP_GT", SCMP_CMP_GT},
-	        {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-	};
 	size_t n;
 	int rc = json_array_or_fail(ctx, "args", v);
 
@@ -337,7 +326,7 @@ static int parse_args(struct parse_ctx *ctx, const json_t *v, struct policy_arg 
 		const json_t *a = json_array_get(v, i), *val;
 		struct policy_arg *arg = &(*out)[i];
 		const char *key, *op;
-		size_t old = push(ctx, "[%zu]", i), k;
+		size_t old = push(ctx, "[%zu]", i);
 		json_t *unused;
 
 		if (!json_is_object(a))
@@ -370,12 +359,8 @@ static int parse_args(struct parse_ctx *ctx, const json_t *v, struct policy_arg 
 		if (!json_is_string(val))
 			return fail(ctx, ".op", "expected an operator such as \"SCMP_CMP_EQ\"");
 		op = json_string_value(val);
-		for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
-			if (strcmp(op, ops[k].name) == 0)
-				break;
-		if (k == sizeof(ops) / sizeof(ops[0]))
+		if (policy_op_from_name(op, &arg->op) < 0)
 			return fail(ctx, ".op", "unknown operator \"%s\"", op);
-		arg->op = ops[k].op;
 		pop(ctx, old);
 		*n_out = i + 1;
 	}

@@ -41,6 +41,7 @@ struct notification {
 	char extra[RECORD_EXTRA_MAX];
 };
 
+struct listener;
 struct live;
 
 struct supervisor {
@@ -57,8 +58,9 @@ struct supervisor {
 	struct log_writer *log; /* NULL: no -o */
 	char run_id[17];
 	uint64_t seq;
-	unsigned listeners; /* open listeners */
-	bool sync_wake_up;  /* the kernel took SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
+	unsigned listeners;             /* open listeners */
+	struct listener *listener_list; /* open listeners, for closing them all */
+	bool sync_wake_up;              /* the kernel took SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool quiet;
 	struct notification current; /* the one being handled (no allocation per call) */
 	struct live *live; /* live review (live.h), NULL when off */
@@ -80,6 +82,12 @@ void supervisor_close(struct supervisor *sup);
 
 /* Starts watching a listener fd (takes ownership). */
 int supervisor_add_listener(struct supervisor *sup, int listener_fd);
+
+/*
+ * Stops serving every listener (their workloads' supervised calls then fail with ENOSYS: the
+ * kernel's answer when no supervisor listens). on_all_listeners_closed runs afterwards.
+ */
+void supervisor_close_listeners(struct supervisor *sup);
 
 /* Hot path: receive one notification from listener_fd and answer it. Never exits. */
 void supervisor_handle_one(struct supervisor *sup, int listener_fd);

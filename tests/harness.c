@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <regex.h>
@@ -77,12 +78,37 @@ char *h_policy(const char *name)
 	return h_join(h_policy_dir(), name);
 }
 
+static char *tmpdirs[64];
+static size_t n_tmpdirs;
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+/* Runs at the normal exit of a passed (forked) test; Check ends a failed one without atexit. */
+static void remove_tmpdirs(void)
+{
+	const char *keep = getenv("BOUNCER_KEEP_TMP");
+	size_t i;
+
+	if (keep && *keep)
+		return;
+	for (i = 0; i < n_tmpdirs; i++)
+		nftw(tmpdirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 char *h_tmpdir(void)
 {
 	const char *base = getenv("TMPDIR");
 	char *dir = h_fmt("%s/bouncer-itest.XXXXXX", base && *base ? base : "/tmp");
 
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp %s: %s", dir, strerror(errno));
+	ck_assert_msg(n_tmpdirs < sizeof(tmpdirs) / sizeof(tmpdirs[0]), "too many tmpdirs");
+	if (n_tmpdirs == 0)
+		atexit(remove_tmpdirs);
+	tmpdirs[n_tmpdirs++] = dir;
 	return dir;
 }
 
@@ -125,6 +151,40 @@ static void become_subreaper(void)
 	}
 }
 
+/*
+ * Processes started by h_spawn() and not yet finished: a test may run several at once, and
+ * finishing one must not kill the others.
+ */
+static pid_t live_procs[16];
+
+static void track(pid_t pid, bool live)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(live_procs) / sizeof(live_procs[0]); i++) {
+		if (live && live_procs[i] == 0) {
+			live_procs[i] = pid;
+			return;
+		}
+		if (!live && live_procs[i] == pid) {
+			live_procs[i] = 0;
+			return;
+		}
+	}
+	ck_assert_msg(!live, "more than %zu processes at once",
+	              sizeof(live_procs) / sizeof(live_procs[0]));
+}
+
+static bool tracked(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(live_procs) / sizeof(live_procs[0]); i++)
+		if (live_procs[i] == pid)
+			return true;
+	return false;
+}
+
 void h_spawn(struct h_proc *p, const char *cwd, char *const argv[])
 {
 	int out[2], err[2];
@@ -164,6 +224,7 @@ void h_spawn(struct h_proc *p, const char *cwd, char *const argv[])
 	close(out[1]);
 	close(err[1]);
 	p->pid = pid;
+	track(pid, true);
 	p->out_fd = out[0];
 	p->err_fd = err[0];
 }
@@ -262,10 +323,12 @@ bool h_wait_exit(struct h_proc *p, int timeout_ms)
 }
 
 /*
- * Kills and reaps every child of the test process but keep (see become_subreaper()); keep is
- * the harness's own process, reaped by its owner so that its status is not lost.
+ * Kills and reaps every child of the test process that h_spawn() did not start and is not
+ * still running (see become_subreaper()): those are re-parented orphans of a bouncer that
+ * died or left them behind. Processes of h_spawn() are reaped by their owner, so that their
+ * status is not lost.
  */
-static void kill_orphans(pid_t keep)
+static void kill_orphans(void)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -295,7 +358,7 @@ static void kill_orphans(pid_t keep)
 		if (!close_paren || sscanf(close_paren + 2, "%*c %ld", &ppid) != 1)
 			continue;
 		pid = atoi(e->d_name);
-		if (ppid == self && pid != keep) {
+		if (ppid == self && !tracked(pid)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
@@ -310,14 +373,17 @@ void h_finish(struct h_proc *p, int timeout_ms, struct h_result *r)
 		p->timed_out = true;
 	if (p->timed_out) {
 		kill_group(p);
-		kill_orphans(p->pid);
+		kill_orphans();
 		pump(p, exited_and_eof, NULL, H_DRAIN_AFTER_KILL_MS);
 		if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)
 			p->exited = true;
 	}
 	/* Whatever is left of the group or re-parented to us is a leak of this run: end it. */
 	kill_group(p);
-	kill_orphans(p->pid);
+	track(p->pid, false);
+	if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)
+		p->exited = true;
+	kill_orphans();
 	if (p->out_fd >= 0)
 		close(p->out_fd);
 	if (p->err_fd >= 0)
@@ -722,6 +788,10 @@ void h_check_seq(const struct h_records *rs)
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
+		/* Same fixed-width format: string order is time order. */
+		ck_assert_msg(
+		        i == 0 || strcmp(h_str(rs->rec[i], "ts"), h_str(rs->rec[i - 1], "ts")) >= 0,
+		        "record %zu was decided before record %zu: %s", i + 1, i, dump(rs->rec[i]));
 		ck_assert_msg(h_int(rs->rec[i], "seq") == (long long)i + 1,
 		              "record %zu has seq %lld (gap or reorder): %s", i + 1,
 		              h_int(rs->rec[i], "seq"), dump(rs->rec[i]));

@@ -125,7 +125,10 @@ void h_records_free(struct h_records *rs);
  */
 void h_check_record(json_t *rec);
 
-/* Asserts seq runs 1..n without gaps in file order and run is the same on every record. */
+/*
+ * Asserts seq runs 1..n without gaps in file order, run is the same on every record, and ts
+ * never goes backwards (records are written in the order decisions were made).
+ */
 void h_check_seq(const struct h_records *rs);
 
 /* Field access that fails the test when the field is missing or has another type. */

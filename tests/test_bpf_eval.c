@@ -201,7 +201,8 @@ static uint32_t run_insns(const struct sock_filter *insns, size_t n, const struc
 START_TEST(test_alu_and_memory)
 {
 	struct seccomp_data d = sd(AUDIT_ARCH_X86_64, 7, 0x1122334455667788ull, 0, 0);
-	/* ((nr + 3) * 6 - 4) / 2 = 28 = 0x1c; | 0x100, ^ 0x1, & 0xfff = 0x11d; << 2, >> 1 = 0x23a */
+	/* ((nr + 3) * 6 - 4) / 2 = 28 = 0x1c; | 0x100, ^ 0x1, & 0xfff = 0x11d; << 2, >> 1 = 0x23a
+	 */
 	const struct sock_filter alu[] = {
 	        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 	        BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 3),

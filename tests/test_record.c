@@ -17,7 +17,6 @@
 #include "errno_name.h"
 #include "record.h"
 
-
 /* 2026-11-23T23:30:01Z */
 #define TS_SEC 1795476601
 

@@ -89,6 +89,26 @@ START_TEST(kill_process_kills_and_records)
 }
 END_TEST
 
+/* --fast-deny keeps KILL_PROCESS in the kernel: its SIGSYS, no record. */
+START_TEST(fast_deny_kills_in_the_kernel)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+	struct h_records rs;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "--fast-deny", "-p",
+	      "kill-getpgid.json", "-o", log, "--", probe, "nocore", "getpgid", "1", NULL);
+	h_assert_exit(&r, 128 + SIGSYS);
+	ck_assert_ptr_null(h_line_after(r.out, "getpgid: "));
+	h_read_records(log, &rs);
+	ck_assert_msg(rs.n == 0, "--fast-deny must not record kernel kills, got:\n%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 /* SCMP_ACT_NOTIFY with no supervise clauses: denied with the default errno (EPERM here). */
 START_TEST(notify_without_clauses_denies_with_default_errno)
 {
@@ -321,6 +341,7 @@ static Suite *actions_suite(void)
 
 	tcase_add_test(tc, log_allows_and_records);
 	tcase_add_test(tc, kill_process_kills_and_records);
+	tcase_add_test(tc, fast_deny_kills_in_the_kernel);
 	tcase_add_test(tc, notify_without_clauses_denies_with_default_errno);
 	tcase_add_test(tc, audit_mode_allows_what_would_be_denied);
 	tcase_add_test(tc, audit_mode_does_not_kill);

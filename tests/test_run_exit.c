@@ -63,6 +63,46 @@ START_TEST(workload_inherits_env_cwd_and_only_stdio)
 }
 END_TEST
 
+START_TEST(argv_is_passed_verbatim)
+{
+	struct h_result r;
+
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "--", "/usr/bin/printf", "[%s]\\n", "a b", "",
+	      "c\"d", "--", "-q", "$HOME", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "[a b]\n[]\n[c\"d]\n[--]\n[-q]\n[$HOME]\n");
+	h_result_free(&r);
+}
+END_TEST
+
+/*
+ * The command is looked up in PATH as execvp(3) does: a match that is not executable is
+ * skipped when a later directory has an executable one.
+ */
+START_TEST(command_is_found_in_path)
+{
+	char *dir = h_tmpdir(), *decoy = h_join(dir, "sysprobe");
+	char *progs = h_prog("");
+	struct h_result r;
+	FILE *f = fopen(decoy, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\necho decoy\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(decoy, 0644), 0);
+	h_run(&r, NULL, "/usr/bin/env", h_fmt("PATH=%s:%s:/usr/bin:/bin", dir, progs), h_bouncer(),
+	      "run", "-q", "--", "sysprobe", "ids", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_int_gt(h_long_after(r.out, "pid: "), 0);
+	h_result_free(&r);
+	/* Only the non-executable one: found but not executable. */
+	h_run(&r, NULL, "/usr/bin/env", h_fmt("PATH=%s:/usr/bin:/bin", dir), h_bouncer(), "run",
+	      "-q", "--", "sysprobe", "ids", NULL);
+	h_assert_exit(&r, 126);
+	h_result_free(&r);
+}
+END_TEST
+
 /* "Nothing is lost ... when the workload crashes" (docs/decision-log.md). */
 START_TEST(records_survive_a_crash)
 {
@@ -249,6 +289,8 @@ static Suite *exit_suite(void)
 	tcase_add_test(tc, workload_inherits_env_cwd_and_only_stdio);
 	tcase_add_loop_test(tc, death_by_signal_is_128_plus_n, 0,
 	                    sizeof(deaths) / sizeof(deaths[0]));
+	tcase_add_test(tc, argv_is_passed_verbatim);
+	tcase_add_test(tc, command_is_found_in_path);
 	tcase_add_test(tc, missing_command_is_127);
 	tcase_add_test(tc, non_executable_is_126);
 	tcase_add_test(tc, bad_policy_is_125_with_position_and_path);

@@ -89,6 +89,28 @@ START_TEST(waits_for_output_then_signals)
 }
 END_TEST
 
+START_TEST(finishing_one_process_spares_another)
+{
+	char *probe = h_prog("sysprobe");
+	char *const waiter[] = {probe, "waitsig", NULL};
+	char *const quick[] = {probe, "ids", NULL};
+	struct h_proc a, b;
+	struct h_result ra, rb;
+
+	h_spawn(&a, NULL, waiter);
+	ck_assert(h_wait_stdout(&a, "ready\n", H_DEFAULT_TIMEOUT_MS));
+	h_spawn(&b, NULL, quick);
+	h_finish(&b, H_DEFAULT_TIMEOUT_MS, &rb);
+	h_assert_exit(&rb, 0);
+	ck_assert_int_eq(kill(a.pid, SIGTERM), 0);
+	h_finish(&a, H_DEFAULT_TIMEOUT_MS, &ra);
+	h_assert_exit(&ra, 0);
+	ck_assert(h_has_line(ra.out, "got TERM"));
+	h_result_free(&ra);
+	h_result_free(&rb);
+}
+END_TEST
+
 START_TEST(runs_in_the_given_directory)
 {
 	char *dir = h_tmpdir();
@@ -200,6 +222,7 @@ static Suite *harness_suite(void)
 	tcase_add_test(tc, reports_death_by_signal);
 	tcase_add_test(tc, kills_what_outlives_its_time_limit);
 	tcase_add_test(tc, waits_for_output_then_signals);
+	tcase_add_test(tc, finishing_one_process_spares_another);
 	tcase_add_test(tc, runs_in_the_given_directory);
 	tcase_add_test(tc, line_helpers);
 	tcase_add_test(tc, parses_and_checks_records);

@@ -43,6 +43,8 @@ START_TEST(exactly_one_record_per_call)
 	m.pid = pid;
 	m.tid = tid;
 	ck_assert_uint_eq(h_count(&rs, &m), 1000);
+	ck_assert_str_eq(h_str(rs.rec[999], "comm"), "sysprobe");
+	ck_assert_str_eq(h_str(rs.rec[999], "policy"), "log-getppid.json");
 	h_records_free(&rs);
 	h_result_free(&r);
 }
@@ -76,6 +78,65 @@ START_TEST(runs_append_to_one_log)
 		ck_assert_int_eq(!strcmp(h_str(rs.rec[i], "run"), first_run), i < 5);
 	}
 	h_records_free(&rs);
+}
+END_TEST
+
+/* Two runs at once appending to one file: whole lines, each run's seq complete and in order. */
+START_TEST(concurrent_runs_share_a_log)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char *probe = h_prog("sysprobe");
+	char *const argv[] = {
+	        (char *)h_bouncer(), "run",  "-q", "-p", "log-getppid.json", "-o", log, "--", probe,
+	        "getppid",           "3000", NULL};
+	struct h_proc a, b;
+	struct h_result ra, rb;
+	struct h_records rs;
+	const char *runs[2] = {NULL, NULL};
+	long long next[2] = {1, 1};
+	size_t i;
+
+	h_spawn(&a, h_policy_dir(), argv);
+	h_spawn(&b, h_policy_dir(), argv);
+	h_finish(&a, H_DEFAULT_TIMEOUT_MS, &ra);
+	h_finish(&b, H_DEFAULT_TIMEOUT_MS, &rb);
+	h_assert_exit(&ra, 0);
+	h_assert_exit(&rb, 0);
+	h_read_records(log, &rs);
+	ck_assert_msg(rs.n == 6000, "expected 2 x 3000 records, got %zu", rs.n);
+	for (i = 0; i < rs.n; i++) {
+		const char *run = h_str(rs.rec[i], "run");
+		int k;
+
+		for (k = 0; k < 2 && runs[k] && strcmp(runs[k], run); k++)
+			;
+		ck_assert_msg(k < 2, "a third run id in the log: %s", run);
+		if (!runs[k])
+			runs[k] = run;
+		ck_assert_int_eq(h_int(rs.rec[i], "seq"), next[k]);
+		next[k]++;
+	}
+	ck_assert_int_eq(next[0], 3001);
+	ck_assert_int_eq(next[1], 3001);
+	h_records_free(&rs);
+	h_result_free(&ra);
+	h_result_free(&rb);
+}
+END_TEST
+
+/* A decision log that cannot be written: the workload is not affected, the user is told. */
+START_TEST(log_write_failure_is_reported)
+{
+	char *probe = h_prog("sysprobe");
+	struct h_result r;
+
+	h_run(&r, h_policy_dir(), h_bouncer(), "run", "-q", "-p", "log-getppid.json", "-o",
+	      "/dev/full", "--", probe, "getppid", "5", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert(h_has_line(r.out, "getppid: calls=5 ok=5 err=0 errno=none"));
+	ck_assert_msg(!strncmp(r.err, "bouncer: ", 9) && strstr(r.err, "/dev/full"),
+	              "records were lost without a word on stderr:\n%s", r.err);
+	h_result_free(&r);
 }
 END_TEST
 
@@ -344,6 +405,39 @@ START_TEST(trap_everything_pipeline)
 }
 END_TEST
 
+/* 200 short-lived processes, each exec'd: every one is recorded under its own exe. */
+START_TEST(trap_everything_many_processes)
+{
+	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
+	char true_exe[PATH_MAX], sh_exe[PATH_MAX];
+	struct h_result r;
+	struct h_records rs;
+	size_t i, true_exits = 0, sh_exits = 0;
+
+	ck_assert_ptr_nonnull(realpath("/bin/true", true_exe));
+	ck_assert_ptr_nonnull(realpath("/bin/sh", sh_exe));
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", h_policy("trap-all.json"), "-o", log, "--",
+	      "/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done; echo $i",
+	      NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_str_eq(r.out, "200\n");
+	h_read_records(log, &rs);
+	h_check_seq(&rs);
+	ck_assert_uint_eq(h_count_syscall(&rs, "execve", "log"), 201);
+	for (i = 0; i < rs.n; i++) {
+		if (strcmp(h_str(rs.rec[i], "syscall"), "exit_group"))
+			continue;
+		true_exits += !strcmp(h_str(rs.rec[i], "exe"), true_exe);
+		sh_exits += !strcmp(h_str(rs.rec[i], "exe"), sh_exe);
+	}
+	ck_assert_msg(true_exits == 200 && sh_exits == 1,
+	              "exit_group records: %zu with exe %s (want 200), %zu with %s (want 1)",
+	              true_exits, true_exe, sh_exits, sh_exe);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(i386_and_x32_calls_are_told_apart)
 {
 	char *dir = h_tmpdir(), *log = h_join(dir, "decisions.jsonl");
@@ -517,6 +611,8 @@ static Suite *records_suite(void)
 
 	tcase_add_test(tc, exactly_one_record_per_call);
 	tcase_add_test(tc, runs_append_to_one_log);
+	tcase_add_test(tc, concurrent_runs_share_a_log);
+	tcase_add_test(tc, log_write_failure_is_reported);
 	tcase_add_test(tc, dash_writes_records_to_stdout);
 	tcase_add_test(tc, summary_on_stderr_unless_quiet);
 	tcase_add_test(tc, every_thread_and_child_is_supervised);
@@ -524,6 +620,7 @@ static Suite *records_suite(void)
 	tcase_add_test(tc, trap_everything_threads_and_children);
 	tcase_add_test(tc, trap_everything_shell);
 	tcase_add_test(tc, trap_everything_pipeline);
+	tcase_add_test(tc, trap_everything_many_processes);
 	tcase_add_test(tc, i386_and_x32_calls_are_told_apart);
 	tcase_add_test(tc, exe_and_comm_follow_execve);
 	tcase_add_test(tc, args_are_six_exact_64_bit_values);

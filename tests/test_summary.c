@@ -16,7 +16,6 @@
 #include "summary.h"
 #include "syscall_names.h"
 
-
 /* 256 KiB of slots: not on the stack. */
 static struct summary summary;
 static struct syscall_names names;
