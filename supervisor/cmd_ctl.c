@@ -73,6 +73,21 @@ static void usage(FILE *out)
 
 /* ---- connection ------------------------------------------------------------------------ */
 
+/* Whether a run still listens at dir/name (a run killed with SIGKILL leaves its socket). */
+static bool socket_listens(const char *dir, const char *name)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (fd < 0)
+		return true;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/%s", dir, name);
+	ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 || errno != ECONNREFUSED;
+	close(fd);
+	return ok;
+}
+
 static int find_socket(char *path, size_t size)
 {
 	const char *env = getenv("BOUNCER_SOCKET");
@@ -101,7 +116,8 @@ static int find_socket(char *path, size_t size)
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
 
-		if (len > 5 && strcmp(e->d_name + len - 5, ".sock") == 0) {
+		if (len > 5 && strcmp(e->d_name + len - 5, ".sock") == 0 &&
+		    socket_listens(dir, e->d_name)) {
 			if (n++ == 0)
 				snprintf(found, sizeof(found), "%s/%s", dir, e->d_name);
 			else if (n == 2)

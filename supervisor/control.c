@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "control.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +260,31 @@ void control_default_dir(char *buf, size_t size)
 		snprintf(buf, size, "/tmp/bouncer-%u", (unsigned)geteuid());
 }
 
+/*
+ * Removes sockets of runs that are gone (DIR/PID.sock whose PID does not exist): a run killed
+ * with SIGKILL cannot remove its own, and `bouncer ctl` looks for "the only socket" here.
+ */
+static void remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *end, path[PATH_MAX];
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (pid <= 0 || strcmp(end, ".sock") != 0 || pid == getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
 int control_default_path(char *buf, size_t size, bouncer_error_t *err)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -274,6 +302,7 @@ int control_default_path(char *buf, size_t size, bouncer_error_t *err)
 		        "control socket: %s is not a directory of uid %u that only "
 		        "it may write; give --control PATH",
 		        dir, (unsigned)geteuid());
+	remove_stale(dir);
 	if ((size_t)snprintf(buf, size, "%s/%d.sock", dir, (int)getpid()) >= size)
 		return bouncer_error_set(err, -ENAMETOOLONG, "control socket: %s: path too long",
 		                         dir);

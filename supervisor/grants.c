@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "errno_name.h"
@@ -21,10 +23,19 @@ static int add(struct grants *g, const struct grant *rule, bouncer_error_t *err)
 {
 	for (size_t i = 0; i < GRANTS_MAX; i++) {
 		struct grant *slot = &g->slots[i];
+		int pidfd = -1;
 
 		if (slot->id != 0)
 			continue;
+		if (rule->pid > 0) {
+			pidfd = (int)syscall(SYS_pidfd_open, rule->pid, 0);
+			if (pidfd < 0 && errno == ESRCH)
+				return bouncer_error_set(err, -ESRCH, "no process %d",
+				                         (int)rule->pid);
+			/* Without pidfds (Linux < 5.3) the rule lasts as long as the run. */
+		}
 		*slot = *rule;
+		slot->pidfd = pidfd;
 		slot->id = g->next_id++;
 		slot->uses = 0;
 		g->count++;
@@ -53,8 +64,26 @@ int grants_add(struct grants *g, const struct grant *rule, bouncer_error_t *err)
 
 static void drop(struct grants *g, struct grant *slot)
 {
+	if (slot->pidfd >= 0)
+		close(slot->pidfd);
+	slot->pidfd = -1;
 	slot->id = 0;
 	g->count--;
+}
+
+/* A pidfd polls readable once its process has exited. */
+static bool process_gone(const struct grant *slot)
+{
+	struct pollfd p = {.fd = slot->pidfd, .events = POLLIN};
+
+	return slot->pidfd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+void grants_release(struct grants *g)
+{
+	for (size_t i = 0; i < GRANTS_MAX; i++)
+		if (g->slots[i].id != 0)
+			drop(g, &g->slots[i]);
 }
 
 int grants_revoke(struct grants *g, unsigned id, bouncer_error_t *err)
@@ -102,6 +131,11 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 		}
 		if (!matches(slot, syscall, pid, args))
 			continue;
+		/* Checked only on a match: the pid could be another process's by now. */
+		if (process_gone(slot)) {
+			drop(g, slot);
+			continue;
+		}
 		slot->uses++;
 		*out = *slot;
 		if (slot->counted && --slot->remaining == 0)
@@ -109,14 +143,6 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 		return true;
 	}
 	return false;
-}
-
-void grants_forget_process(struct grants *g, pid_t pid)
-{
-	for (size_t i = 0; i < GRANTS_MAX; i++)
-		if (g->slots[i].id != 0 && g->slots[i].kind == GRANT_REMEMBERED &&
-		    g->slots[i].pid == pid)
-			drop(g, &g->slots[i]);
 }
 
 static json_t *args_to_json(const struct grant *rule)

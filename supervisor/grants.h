@@ -43,6 +43,7 @@ struct grant {
 	struct grant_arg args[6];
 	size_t n_args;
 	pid_t pid;           /* the caller's process must be this one; 0: any */
+	int pidfd;           /* of pid: the rule ends with its process, not with a reused pid */
 	bool deny;           /* remembered "deny" (grants always allow) */
 	int errno_value;     /* for deny */
 	uint64_t expires_ms; /* CLOCK_MONOTONIC milliseconds; 0: never */
@@ -62,8 +63,9 @@ struct grants {
 void grants_init(struct grants *g, const char *rules_file);
 
 /*
- * Adds a copy of rule (its id is ignored) and returns the new id, or a negative errno with err
- * set (-ENOSPC when the table is full). Persists the rules file when the rule does.
+ * Adds a copy of rule (its id and pidfd are ignored) and returns the new id, or a negative
+ * errno with err set (-ENOSPC when the table is full; -ESRCH when rule->pid does not exist).
+ * Persists the rules file when the rule does. A rule for a pid ends when that process does.
  */
 int grants_add(struct grants *g, const struct grant *rule, bouncer_error_t *err);
 
@@ -77,8 +79,8 @@ int grants_revoke(struct grants *g, unsigned id, bouncer_error_t *err);
 bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
                   uint64_t now_ms, struct grant *out);
 
-/* Drops rules of this process (scope "process") once it is gone. */
-void grants_forget_process(struct grants *g, pid_t pid);
+/* Drops every rule (closing pidfds). */
+void grants_release(struct grants *g);
 
 /* The rules as a JSON array for `ctl rules` (new reference). */
 json_t *grants_to_json(const struct grants *g, uint64_t now_ms);

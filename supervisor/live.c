@@ -681,6 +681,7 @@ void live_close(struct live *live)
 
 void live_release(struct live *live)
 {
+	grants_release(&live->grants);
 	pending_release(&live->pending);
 	free(live->record_line);
 	live->record_line = NULL;
