@@ -287,6 +287,8 @@ static int reload_live(struct live *live, const char *file, json_t **report, bou
 
 	if (rc == 0)
 		live->reloads++;
+	else
+		live->reload_failures++;
 	return rc;
 }
 
@@ -302,6 +304,8 @@ static void on_hup(struct workload *w)
 		        "bouncer: SIGHUP: reload refused: %s\nbouncer: the old policy keeps "
 		        "running\n",
 		        err.msg);
+		if (run->has_live)
+			run->live.reload_failures++;
 		return;
 	}
 	if (run->has_live)

@@ -601,6 +601,8 @@ static json_t *cmd_stats(struct live *live, struct control_client *client, json_
 	json_object_set_new(reply, "remembered_used",
 	                    json_integer((json_int_t)live->remembered_hits));
 	json_object_set_new(reply, "reloads", json_integer((json_int_t)live->reloads));
+	json_object_set_new(reply, "reload_failures",
+	                    json_integer((json_int_t)live->reload_failures));
 	json_object_set_new(reply, "watchers",
 	                    json_pack("{s:i,s:i}", "records", (int)live->control.subscribers[0],
 	                              "pending", (int)live->control.subscribers[1]));

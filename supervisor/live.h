@@ -47,7 +47,7 @@ struct live {
 	uint64_t latency[LIVE_LATENCY_BUCKETS]; /* answer latencies of every answered call */
 	uint64_t answered;
 	uint64_t held_total, held_gone;
-	uint64_t granted, remembered_hits, reloads;
+	uint64_t granted, remembered_hits, reloads, reload_failures;
 	char *record_line; /* formatting buffer for watchers, RECORD_MAX bytes */
 	/*
 	 * Re-reads the policy (file NULL: the one in use). Set by `run`; fills *report (new
