@@ -158,7 +158,8 @@ END_TEST
 START_TEST(review_skip_then_timeout_is_shown)
 {
 	const char *const extra[] = {"-p", "ask-getpgid.json", "--ask-timeout", "2s", NULL};
-	const char *const probe[] = {"getpgid", "1", NULL};
+	/* The workload stays until go: the run (and so the review) must outlive the timeout. */
+	const char *const probe[] = {"getpgid", "1", "waitfile", "@/go", NULL};
 	struct c_run run;
 	struct screen s;
 	struct h_result r;
@@ -175,6 +176,7 @@ START_TEST(review_skip_then_timeout_is_shown)
 	screen_wait(&s, 0, "waiting for held syscalls");
 	screen_key(&s, 'q');
 	ck_assert_int_eq(screen_end(&s), 0);
+	c_touch(&run, "go");
 	c_finish(&run, &r);
 	h_assert_exit(&r, 0);
 }
