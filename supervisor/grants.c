@@ -102,10 +102,9 @@ int grants_revoke(struct grants *g, unsigned id, bouncer_error_t *err)
 	return bouncer_error_set(err, -ENOENT, "no grant or remembered rule with id %u", id);
 }
 
-static bool matches(const struct grant *rule, const char *syscall, pid_t pid,
-                    const uint64_t args[6])
+bool grant_matches(const struct grant *rule, const char *syscall, pid_t pid, const uint64_t args[6])
 {
-	if (strcmp(rule->syscall, syscall) != 0)
+	if (syscall == NULL || strcmp(rule->syscall, syscall) != 0)
 		return false;
 	if (rule->pid != 0 && rule->pid != pid)
 		return false;
@@ -129,7 +128,7 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 			drop(g, slot);
 			continue;
 		}
-		if (!matches(slot, syscall, pid, args))
+		if (!grant_matches(slot, syscall, pid, args))
 			continue;
 		/* Checked only on a match: the pid could be another process's by now. */
 		if (process_gone(slot)) {

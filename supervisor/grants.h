@@ -79,6 +79,10 @@ int grants_revoke(struct grants *g, unsigned id, bouncer_error_t *err);
 bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
                   uint64_t now_ms, struct grant *out);
 
+/* Whether rule's conditions hold for a call (neither expiry nor count is looked at). */
+bool grant_matches(const struct grant *rule, const char *syscall, pid_t pid,
+                   const uint64_t args[6]);
+
 /* Drops every rule (closing pidfds). */
 void grants_release(struct grants *g);
 

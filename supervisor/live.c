@@ -324,7 +324,7 @@ static bool has_pointer_conditions(const char *name)
 /* The remembered rule for an operator's answer to e: the same syscall, and the argument
  * values the deciding policy rule looked at. */
 static int remember(struct live *live, const struct pending_entry *e, const char *scope, bool deny,
-                    int errno_value, json_t **summary, bouncer_error_t *err)
+                    int errno_value, struct grant *made, json_t **summary, bouncer_error_t *err)
 {
 	const struct notification *n = &e->n;
 	struct grant rule;
@@ -357,6 +357,7 @@ static int remember(struct live *live, const struct pending_entry *e, const char
 	if (id > 0) {
 		rule.id = (unsigned)id;
 		*summary = grant_to_json(&rule, pending_now_ms());
+		*made = rule;
 	}
 	return id;
 }
@@ -368,6 +369,7 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 	const char *errno_text = json_string_value(json_object_get(req, "errno"));
 	struct pending_answer a = {.allow = allow, .by = PENDING_BY_OPERATOR};
 	struct pending_entry *e;
+	struct grant made;
 	char member[64];
 
 	if (!json_is_integer(id_json))
@@ -402,7 +404,7 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 		bouncer_error_t err = {0};
 		int rc = remember(live, e, scope, !allow,
 		                  a.errno_value > 0 ? a.errno_value : (int)live->sup->default_errno,
-		                  &remembered, &err);
+		                  &made, &remembered, &err);
 
 		if (rc < 0)
 			return fail("%s", err.msg);
@@ -412,8 +414,24 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 	a.uid = control_client_uid(client);
 	pending_answer(&live->pending, e, &a);
 	reply = ok();
-	if (remembered != NULL)
+	if (remembered != NULL) {
+		json_t *also = json_array();
+
+		/* The rule answers the calls already waiting that it matches, as it will later
+		 * ones. */
+		for (uint64_t id = 1; id < live->pending.next_id; id++) {
+			struct pending_entry *other = pending_find(&live->pending, id);
+
+			if (other == NULL ||
+			    !grant_matches(&made, other->n.name, other->who.pid,
+			                   (const uint64_t *)other->n.req.data.args))
+				continue;
+			json_array_append_new(also, json_integer((json_int_t)id));
+			pending_answer(&live->pending, other, &a);
+		}
 		json_object_set_new(reply, "remembered", remembered);
+		json_object_set_new(reply, "also_answered", also);
+	}
 	return reply;
 }
 

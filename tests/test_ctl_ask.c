@@ -205,7 +205,8 @@ END_TEST
 START_TEST(remember_always_answers_later_identical_calls)
 {
 	const char *const probe[] = {"getpgid", "2", NULL};
-	const char *const second_probe[] = {"getpgid", "1", NULL};
+	/* Waits for go: a run that ends at once could remove its socket before c_start sees it. */
+	const char *const second_probe[] = {"waitfile", "@/go", "getpgid", "1", NULL};
 	char *dir = h_tmpdir(), *rules = h_join(dir, "rules.json");
 	const char *const extra[] = {"-p", "ask-getpgid.json", "--rules-file", rules, NULL};
 	struct c_run run;
@@ -253,6 +254,7 @@ START_TEST(remember_always_answers_later_identical_calls)
 	                 "getpgid");
 	json_decref(saved);
 	c_start(&run, extra, second_probe);
+	c_touch(&run, "go");
 	c_wait_out(&run, "getpgid 1: ok");
 	c_finish(&run, &r);
 	h_assert_exit(&r, 0);
@@ -260,6 +262,41 @@ START_TEST(remember_always_answers_later_identical_calls)
 	ck_assert_int_eq(h_count(&rs, &m), 1);
 	ck_assert_msg(json_is_integer(json_object_get(rs.rec[0], "remembered")), "%s",
 	              h_records_dump(&rs));
+	h_records_free(&rs);
+	json_decref(list);
+}
+END_TEST
+
+START_TEST(remember_always_answers_the_identical_calls_already_held)
+{
+	/* Two threads, each held in getpgid(0): one answer with --remember always frees both. */
+	const char *const probe[] = {"held-thread", "getpgid", "1", NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *list;
+
+	c_start(&run, ask_policy, probe);
+	list = c_wait_pending(run.sock, 2);
+	ck_assert_int_eq(json_array_size(list), 2);
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), "--remember", "always",
+	      NULL);
+	ck_assert_msg(c.code == 0, "allow: %s", c.err);
+	c_result_free(&c);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, "thread getpgid 1: ok") &&
+	                      h_has_line(r.out, "getpgid 1: ok"),
+	              "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_int_eq(h_count_syscall(&rs, "getpgid", "allow"), 2);
+	for (size_t i = 0; i < rs.n; i++) {
+		ck_assert_str_eq(json_string_value(json_object_get(
+		                         json_object_get(rs.rec[i], "decided_by"), "by")),
+		                 "operator");
+		ck_assert_int_eq(json_integer_value(json_object_get(rs.rec[i], "remembered")), 1);
+	}
 	h_records_free(&rs);
 	json_decref(list);
 }
@@ -377,6 +414,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, timeout_denies_by_default);
 	tcase_add_test(tc, timeout_allows_with_ask_default_allow);
 	tcase_add_test(tc, remember_always_answers_later_identical_calls);
+	tcase_add_test(tc, remember_always_answers_the_identical_calls_already_held);
 	tcase_add_test(tc, remember_process_is_listed_and_revocable);
 	tcase_add_test(tc, one_thread_held_others_answered);
 	tcase_add_test(tc, killed_while_held_disappears);

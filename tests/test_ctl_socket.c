@@ -67,13 +67,14 @@ END_TEST
 
 START_TEST(socket_is_removed_at_exit)
 {
-	const char *const probe[] = {"getpgid", "1", NULL};
+	const char *const probe[] = {"waitfile", "@/go", "getpgid", "1", NULL};
 	struct c_run run;
 	struct h_result r;
 	struct stat st;
 	struct c_result c;
 
 	c_start(&run, notify_policy, probe);
+	c_touch(&run, "go");
 	c_finish(&run, &r);
 	h_assert_exit(&r, 0);
 	ck_assert_msg(stat(run.sock, &st) != 0, "%s is still there", run.sock);
