@@ -20,6 +20,8 @@ struct control_client {
 	pid_t pid;
 	unsigned topics;
 	bool closing;
+	bool draining;
+	uv_shutdown_t shutdown;
 	char *line;
 	size_t len;
 };
@@ -369,13 +371,65 @@ int control_open(struct control *c, uv_loop_t *loop, const char *path, control_h
 	return 0;
 }
 
+static void on_drain_timer_closed(uv_handle_t *handle)
+{
+}
+
+static void drain_done(struct control *c)
+{
+	if (c->draining && c->clients == NULL) {
+		c->draining = false;
+		uv_close((uv_handle_t *)&c->drain_timer, on_drain_timer_closed);
+	}
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+	struct control_client *client = req->data;
+	struct control *c = client->c;
+
+	client_close(client);
+	drain_done(c);
+}
+
+static void on_drain_timeout(uv_timer_t *timer)
+{
+	struct control *c =
+	        (struct control *)((char *)timer - offsetof(struct control, drain_timer));
+
+	/* Clients that did not read in time lose the rest. */
+	while (c->clients != NULL)
+		client_close(c->clients);
+	drain_done(c);
+}
+
 void control_close(struct control *c)
 {
+	struct control_client *client, *next;
+
 	if (!c->open)
 		return;
 	c->open = false;
-	while (c->clients != NULL)
-		client_close(c->clients);
 	uv_close((uv_handle_t *)&c->server, NULL);
 	unlink(c->path);
+	for (client = c->clients; client != NULL; client = next) {
+		next = client->next;
+		if (uv_stream_get_write_queue_size((uv_stream_t *)&client->pipe) == 0) {
+			client_close(client);
+			continue;
+		}
+		/* Keep the loop alive until the queued output is written (uv_shutdown waits for
+		 * it). */
+		uv_read_stop((uv_stream_t *)&client->pipe);
+		uv_ref((uv_handle_t *)&client->pipe);
+		client->draining = true;
+		client->shutdown.data = client;
+		if (uv_shutdown(&client->shutdown, (uv_stream_t *)&client->pipe, on_shutdown) < 0)
+			client_close(client);
+	}
+	if (c->clients != NULL) {
+		c->draining = true;
+		uv_timer_init(c->loop, &c->drain_timer);
+		uv_timer_start(&c->drain_timer, on_drain_timeout, CONTROL_DRAIN_MS, 0);
+	}
 }

@@ -26,6 +26,8 @@
 
 /* Longest request line accepted; a client that sends more is disconnected. */
 #define CONTROL_LINE_MAX (64 * 1024)
+/* At close, how long what is still unwritten to clients (watch) may delay the end of the run. */
+#define CONTROL_DRAIN_MS 2000
 /* Events for a subscriber are dropped while this much is still unwritten to it. */
 #define CONTROL_BACKLOG_MAX (8 * 1024 * 1024)
 
@@ -52,6 +54,8 @@ struct control {
 	control_handler handle;
 	void *data;
 	unsigned long refused;
+	uv_timer_t drain_timer; /* bounds the wait for clients that still have output */
+	bool draining;
 };
 
 /*
@@ -61,7 +65,10 @@ struct control {
 int control_open(struct control *c, uv_loop_t *loop, const char *path, control_handler handle,
                  void *data, bouncer_error_t *err);
 
-/* Closes the server and every client, and removes the socket file. */
+/*
+ * Closes the server, removes the socket file, and closes every client once what was sent to it
+ * is written (at most CONTROL_DRAIN_MS, so that `watch` sees the last records).
+ */
 void control_close(struct control *c);
 
 /* The directory for default socket paths: /run/bouncer (root), $XDG_RUNTIME_DIR/bouncer, or
