@@ -402,6 +402,73 @@ START_TEST(killed_while_held_disappears)
 }
 END_TEST
 
+static json_t *stats(const char *sock)
+{
+	struct c_result c;
+	json_t *reply;
+
+	c_ctl(&c, sock, "stats", "--json", NULL);
+	ck_assert_msg(c.code == 0, "stats: %s", c.err);
+	reply = json_loads(c.out, 0, NULL);
+	ck_assert_ptr_nonnull(reply);
+	c_result_free(&c);
+	return reply;
+}
+
+START_TEST(killed_while_held_disappears_while_the_run_goes_on)
+{
+	/* The child is held and killed; its parent keeps the run going until go. */
+	const char *const probe[] = {"held-child", "waitfile", "@/go", NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *list, *s;
+	long child;
+	int rounds = 0;
+
+	c_start(&run, ask_policy, probe);
+	list = c_wait_pending(run.sock, 1);
+	c_wait_out(&run, "child: ");
+	child = h_long_after(run.proc.out.data, "child: ");
+	ck_assert_int_eq(entry_int(json_array_get(list, 0), "pid"), child);
+	ck_assert_int_eq(kill((pid_t)child, SIGKILL), 0);
+	for (;;) {
+		json_t *reply;
+
+		c_ctl(&c, run.sock, "pending", "--json", NULL);
+		ck_assert_msg(c.code == 0, "pending: %s", c.err);
+		reply = json_loads(c.out, 0, NULL);
+		c_result_free(&c);
+		ck_assert_ptr_nonnull(reply);
+		if (json_array_size(json_object_get(reply, "pending")) == 0) {
+			json_decref(reply);
+			break;
+		}
+		json_decref(reply);
+		ck_assert_msg(++rounds < 500, "the killed child's call stayed pending");
+		usleep(20000);
+	}
+	s = stats(run.sock);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "held"), "gone")),
+	                 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "held"), "now")), 0);
+	json_decref(s);
+	/* Answering it now is an unknown id. */
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), NULL);
+	ck_assert_int_eq(c.code, 1);
+	c_result_free(&c);
+	c_touch(&run, "go");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, "child status: signal 9"), "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_int_eq(h_count_syscall(&rs, "getpgid", NULL), 0);
+	h_records_free(&rs);
+	json_decref(list);
+}
+END_TEST
+
 static Suite *ctl_ask_suite(void)
 {
 	Suite *s = suite_create("ctl_ask");
@@ -418,6 +485,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, remember_process_is_listed_and_revocable);
 	tcase_add_test(tc, one_thread_held_others_answered);
 	tcase_add_test(tc, killed_while_held_disappears);
+	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,9 @@
  *   waitfile PATH  wait until PATH exists (at most 60 s), then print "go"
  *   held-thread    a second thread calls getpgid(0) once and prints "thread getpgid: ..."
  *                  while the main thread goes on with the following ops; joined at exit
+ *   held-child     a child process prints "child: PID", calls getpgid(0) once and exits; the
+ *                  parent goes on with the following ops and reaps it at exit, printing
+ *                  "child status: exit N" or "child status: signal N"
  *
  * Exits 0 after the last op, 2 on a usage error, 99 when the probe itself failed.
  */
@@ -19,6 +22,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "probe_util.h"
@@ -64,6 +68,7 @@ int main(int argc, char **argv)
 {
 	pthread_t thread;
 	bool have_thread = false;
+	pid_t child = -1;
 
 	for (int i = 1; i < argc; i++) {
 		const char *op = argv[i];
@@ -80,6 +85,15 @@ int main(int argc, char **argv)
 			say("getppid: calls=%ld ok=%ld", n, ok);
 		} else if (!strcmp(op, "waitfile") && i + 1 < argc) {
 			wait_file(argv[++i]);
+		} else if (!strcmp(op, "held-child") && child < 0) {
+			child = fork();
+			if (child < 0)
+				die("fork");
+			if (child == 0) {
+				say("child: %ld", (long)getpid());
+				getpgid_calls("child getpgid", 1);
+				_exit(0);
+			}
 		} else if (!strcmp(op, "held-thread") && !have_thread) {
 			if (pthread_create(&thread, NULL, held_thread, NULL) != 0)
 				die("pthread_create");
@@ -91,5 +105,15 @@ int main(int argc, char **argv)
 	}
 	if (have_thread)
 		pthread_join(thread, NULL);
+	if (child > 0) {
+		int status;
+
+		if (waitpid(child, &status, 0) != child)
+			die("waitpid");
+		if (WIFEXITED(status))
+			say("child status: exit %d", WEXITSTATUS(status));
+		else
+			say("child status: signal %d", WTERMSIG(status));
+	}
 	return 0;
 }
