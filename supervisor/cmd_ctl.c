@@ -114,9 +114,10 @@ static int find_socket(char *path, size_t size)
 		return -1;
 	}
 	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
+		char *end;
 
-		if (len > 5 && strcmp(e->d_name + len - 5, ".sock") == 0 &&
+		/* Runs name theirs PID.sock; other sockets there (an agent's) are not runs. */
+		if (strtol(e->d_name, &end, 10) > 0 && strcmp(end, ".sock") == 0 &&
 		    socket_listens(dir, e->d_name)) {
 			if (n++ == 0)
 				snprintf(found, sizeof(found), "%s/%s", dir, e->d_name);
