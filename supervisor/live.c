@@ -248,6 +248,19 @@ bool live_after_decide(struct live *live, struct notification *n)
 	return true;
 }
 
+void live_refuse_hold(struct supervisor *sup, struct notification *n)
+{
+	struct decision *d = &n->decision;
+	int e = (int)sup->default_errno;
+
+	memset(d, 0, sizeof(*d));
+	d->record = true;
+	d->error = -e;
+	d->action = RECORD_DENY;
+	d->errno_value = e;
+	extra_append(n, ",\"decided_by\":{\"by\":\"no_review\"}");
+}
+
 /* ---- commands -------------------------------------------------------------------------- */
 
 static json_t *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

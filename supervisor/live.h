@@ -78,6 +78,13 @@ bool live_before_decide(struct live *live, struct notification *n);
 /* After the policy: holds n when its decision is "ask". Returns true when it took n. */
 bool live_after_decide(struct live *live, struct notification *n);
 
+/*
+ * A decision "ask" that nobody can hold (no live review, e.g. `bouncer agent`, or audit mode
+ * when an evaluator asked anyway): answered as the ask default would be, deny with the
+ * profile's errno, recorded with "decided_by": {"by": "no_review"}.
+ */
+void live_refuse_hold(struct supervisor *sup, struct notification *n);
+
 /* After an answer: latency statistics. */
 void live_answered(struct live *live, const struct notification *n);
 

@@ -240,6 +240,8 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 		notification_decide(sup, n);
 		if (sup->live != NULL && live_after_decide(sup->live, n))
 			return;
+		if (n->decision.hold)
+			live_refuse_hold(sup, n);
 	}
 	supervisor_answer(sup, n);
 	if (sup->live != NULL)
