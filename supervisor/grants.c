@@ -189,16 +189,35 @@ json_t *grant_to_json(const struct grant *rule, uint64_t now_ms)
 	return o;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	const struct grant *x = *(const struct grant *const *)a;
+	const struct grant *y = *(const struct grant *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The rules in id order, which is the order they were added. */
+static size_t sorted(const struct grants *g, const struct grant **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < GRANTS_MAX; i++)
+		if (g->slots[i].id != 0)
+			out[n++] = &g->slots[i];
+	qsort(out, n, sizeof(*out), by_id);
+	return n;
+}
+
 json_t *grants_to_json(const struct grants *g, uint64_t now_ms)
 {
+	const struct grant *rules[GRANTS_MAX];
+	size_t n = sorted(g, rules);
 	json_t *list = json_array();
 
-	/* In id order, which is the order they were added. */
-	for (unsigned id = 1; id < g->next_id; id++)
-		for (size_t i = 0; i < GRANTS_MAX; i++)
-			if (g->slots[i].id == id &&
-			    (g->slots[i].expires_ms == 0 || g->slots[i].expires_ms > now_ms))
-				json_array_append_new(list, grant_to_json(&g->slots[i], now_ms));
+	for (size_t i = 0; i < n; i++)
+		if (rules[i]->expires_ms == 0 || rules[i]->expires_ms > now_ms)
+			json_array_append_new(list, grant_to_json(rules[i], now_ms));
 	return list;
 }
 
@@ -300,25 +319,23 @@ int grants_load(struct grants *g, bouncer_error_t *err)
 int grants_save(const struct grants *g, bouncer_error_t *err)
 {
 	json_t *root = json_pack("{s:i,s:[]}", "bouncer_rules", 1, "rules");
-	json_t *rules = json_object_get(root, "rules");
+	json_t *list = json_object_get(root, "rules");
+	const struct grant *rules[GRANTS_MAX];
+	size_t n = sorted(g, rules);
 	char tmp[4096];
 	int rc;
 
-	for (unsigned id = 1; id < g->next_id; id++) {
-		for (size_t i = 0; i < GRANTS_MAX; i++) {
-			const struct grant *rule = &g->slots[i];
-			json_t *o;
+	for (size_t i = 0; i < n; i++) {
+		const struct grant *rule = rules[i];
+		json_t *o;
 
-			if (rule->id != id || !rule->persist)
-				continue;
-			o = json_pack("{s:s,s:o,s:s}", "syscall", rule->syscall, "args",
-			              args_to_json(rule), "decision",
-			              rule->deny ? "deny" : "allow");
-			if (rule->deny)
-				json_object_set_new(o, "errno",
-				                    json_string(errno_name(rule->errno_value)));
-			json_array_append_new(rules, o);
-		}
+		if (!rule->persist)
+			continue;
+		o = json_pack("{s:s,s:o,s:s}", "syscall", rule->syscall, "args", args_to_json(rule),
+		              "decision", rule->deny ? "deny" : "allow");
+		if (rule->deny)
+			json_object_set_new(o, "errno", json_string(errno_name(rule->errno_value)));
+		json_array_append_new(list, o);
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", g->rules_file);
 	rc = json_dump_file(root, tmp, JSON_INDENT(2));

@@ -207,7 +207,8 @@ bool live_before_decide(struct live *live, struct notification *n)
 	struct decision *d = &n->decision;
 	char member[64];
 
-	if (live->grants.count == 0)
+	/* Audit mode allows everything anyway, and must never deny. */
+	if (live->grants.count == 0 || live->sup->audit)
 		return false;
 	policy_evaluate(live->sup->policy, &n->req.data, &n->verdict);
 	/* Grants only widen: what the policy allows needs none (and must not use up a count). */
@@ -281,18 +282,15 @@ static json_t *ok(void)
 	return json_pack("{s:b}", "ok", 1);
 }
 
-static json_t *pending_list(struct live *live)
+static json_t *held_list(struct live *live)
 {
+	struct pending_entry *held[PENDING_MAX];
+	unsigned n = pending_list(&live->pending, held);
 	json_t *list = json_array();
 	uint64_t now = pending_now_ms();
 
-	/* In arrival order: ids grow. */
-	for (uint64_t id = 1; id < live->pending.next_id; id++) {
-		struct pending_entry *e = pending_find(&live->pending, id);
-
-		if (e != NULL)
-			json_array_append_new(list, entry_json(live, e, now));
-	}
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(list, entry_json(live, held[i], now));
 	return list;
 }
 
@@ -302,7 +300,7 @@ static json_t *cmd_pending(struct live *live, struct control_client *client, jso
 
 	/* Say nothing about targets that are gone (a killed thread's call cannot be answered). */
 	pending_sweep(&live->pending);
-	json_object_set_new(reply, "pending", pending_list(live));
+	json_object_set_new(reply, "pending", held_list(live));
 	return reply;
 }
 
@@ -319,7 +317,7 @@ static json_t *cmd_subscribe(struct live *live, struct control_client *client, j
 		pending_sweep(&live->pending);
 		control_client_subscribe(client, CONTROL_TOPIC_PENDING);
 		reply = ok();
-		json_object_set_new(reply, "pending", pending_list(live));
+		json_object_set_new(reply, "pending", held_list(live));
 		return reply;
 	}
 	return fail("subscribe: topic must be \"records\" or \"pending\"");
@@ -430,17 +428,16 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 	if (remembered != NULL) {
 		json_t *also = json_array();
 
-		/* The rule answers the calls already waiting that it matches, as it will later
-		 * ones. */
-		for (uint64_t id = 1; id < live->pending.next_id; id++) {
-			struct pending_entry *other = pending_find(&live->pending, id);
+		struct pending_entry *held[PENDING_MAX];
+		unsigned n = pending_list(&live->pending, held);
 
-			if (other == NULL ||
-			    !grant_matches(&made, other->n.name, other->who.pid,
-			                   (const uint64_t *)other->n.req.data.args))
+		/* The rule answers the held calls it matches, as it will answer later ones. */
+		for (unsigned i = 0; i < n; i++) {
+			if (!grant_matches(&made, held[i]->n.name, held[i]->who.pid,
+			                   (const uint64_t *)held[i]->n.req.data.args))
 				continue;
-			json_array_append_new(also, json_integer((json_int_t)id));
-			pending_answer(&live->pending, other, &a);
+			json_array_append_new(also, json_integer((json_int_t)held[i]->id));
+			pending_answer(&live->pending, held[i], &a);
 		}
 		json_object_set_new(reply, "remembered", remembered);
 		json_object_set_new(reply, "also_answered", also);

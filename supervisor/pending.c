@@ -151,6 +151,25 @@ struct pending_entry *pending_find(struct pending *p, uint64_t id)
 	return NULL;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	const struct pending_entry *x = *(struct pending_entry *const *)a;
+	const struct pending_entry *y = *(struct pending_entry *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+unsigned pending_list(struct pending *p, struct pending_entry **out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < PENDING_MAX; i++)
+		if (p->slots[i].id != 0)
+			out[n++] = &p->slots[i];
+	qsort(out, n, sizeof(*out), by_id);
+	return n;
+}
+
 void pending_answer(struct pending *p, struct pending_entry *e, const struct pending_answer *a)
 {
 	uint64_t waited = pending_now_ms() - e->held_at_ms;

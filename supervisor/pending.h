@@ -92,6 +92,9 @@ void pending_hold(struct pending *p, const struct notification *n);
 /* The held entry with this id, or NULL (never was, or already answered / gone). */
 struct pending_entry *pending_find(struct pending *p, uint64_t id);
 
+/* Fills out (PENDING_MAX slots) with the held entries, oldest first; returns how many. */
+unsigned pending_list(struct pending *p, struct pending_entry **out);
+
 /* Answers a held entry (and records it); frees the slot. */
 void pending_answer(struct pending *p, struct pending_entry *e, const struct pending_answer *a);
 
