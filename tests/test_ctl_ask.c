@@ -402,6 +402,28 @@ START_TEST(killed_while_held_disappears)
 }
 END_TEST
 
+START_TEST(audit_mode_does_not_hold)
+{
+	const char *const extra[] = {"-p", "ask-getpgid.json", "--mode", "audit", NULL};
+	const char *const probe[] = {"waitfile", "@/go", "getpgid", "1", NULL};
+	struct c_run run;
+	struct h_result r;
+	struct h_records rs;
+	json_t *rec;
+
+	c_start(&run, extra, probe);
+	c_touch(&run, "go");
+	c_wait_out(&run, "getpgid 1: ok");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	h_read_records(run.log, &rs);
+	rec = getpgid_record(&rs, 1);
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_ptr_null(json_object_get(rec, "decided_by"));
+	h_records_free(&rs);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -484,6 +506,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, remember_always_answers_the_identical_calls_already_held);
 	tcase_add_test(tc, remember_process_is_listed_and_revocable);
 	tcase_add_test(tc, one_thread_held_others_answered);
+	tcase_add_test(tc, audit_mode_does_not_hold);
 	tcase_add_test(tc, killed_while_held_disappears);
 	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);
 	suite_add_tcase(s, tc);

@@ -191,6 +191,54 @@ START_TEST(every_command_has_help_and_usage_errors_exit_2)
 }
 END_TEST
 
+START_TEST(bad_live_review_options_and_a_taken_socket_are_refused)
+{
+	const char *const probe[] = {"waitfile", "@/go", NULL};
+	static const char *const bad[][2] = {{"--ask-timeout", "5 minutes"},
+	                                     {"--ask-timeout", "0s"},
+	                                     {"--ask-default", "maybe"}};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = {(char *)h_bouncer(),
+		                "run",
+		                "-q",
+		                "--no-control",
+		                (char *)bad[i][0],
+		                (char *)bad[i][1],
+		                "--",
+		                "/bin/true",
+		                NULL};
+
+		c_ctlv(&c, argv);
+		ck_assert_msg(c.code == 125, "%s %s: exit %d", bad[i][0], bad[i][1], c.code);
+		ck_assert_msg(strstr(c.err, bad[i][0] + 2) && strstr(c.err, bad[i][1]),
+		              "stderr: %s", c.err);
+		c_result_free(&c);
+	}
+	/* A second run on the same socket path is refused before it starts its workload. */
+	c_start(&run, notify_policy, probe);
+	{
+		char *argv[] = {(char *)h_bouncer(), "run", "-q", "--control", run.sock, "--",
+		                "/bin/true",         NULL};
+
+		c_ctlv(&c, argv);
+		ck_assert_int_eq(c.code, 125);
+		ck_assert_msg(strstr(c.err, "another run listens there"), "stderr: %s", c.err);
+		c_result_free(&c);
+	}
+	/* The first run still answers. */
+	c_ctl(&c, run.sock, "pending", NULL);
+	ck_assert_int_eq(c.code, 0);
+	c_result_free(&c);
+	c_touch(&run, "go");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -296,6 +344,7 @@ static Suite *ctl_socket_suite(void)
 	tcase_add_test(tc, socket_is_removed_at_exit);
 	tcase_add_test(tc, default_socket_path_is_printed_and_found);
 	tcase_add_test(tc, every_command_has_help_and_usage_errors_exit_2);
+	tcase_add_test(tc, bad_live_review_options_and_a_taken_socket_are_refused);
 	tcase_add_test(tc, watch_streams_the_records_and_stats_count_them);
 	suite_add_tcase(s, tc);
 	return s;
