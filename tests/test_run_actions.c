@@ -339,6 +339,8 @@ static Suite *actions_suite(void)
 	Suite *s = suite_create("run_actions");
 	TCase *tc = tcase_create("actions");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, log_allows_and_records);
 	tcase_add_test(tc, kill_process_kills_and_records);
 	tcase_add_test(tc, fast_deny_kills_in_the_kernel);

@@ -243,6 +243,8 @@ static Suite *errno_suite(void)
 	Suite *s = suite_create("run_errno");
 	TCase *tc = tcase_create("errno");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, errno_rule_denies_with_its_errno_and_records_it);
 	tcase_add_test(tc, fast_deny_keeps_the_errno_in_the_kernel);
 	tcase_add_test(tc, personality_values_select_rules);

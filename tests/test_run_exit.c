@@ -284,6 +284,8 @@ static Suite *exit_suite(void)
 	Suite *s = suite_create("run_exit");
 	TCase *tc = tcase_create("exit");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, exit_status_is_the_workloads);
 	tcase_add_test(tc, records_survive_a_crash);
 	tcase_add_test(tc, workload_inherits_env_cwd_and_only_stdio);

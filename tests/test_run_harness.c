@@ -218,6 +218,8 @@ static Suite *harness_suite(void)
 	Suite *s = suite_create("run_harness");
 	TCase *tc = tcase_create("harness");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, captures_output_and_exit_code);
 	tcase_add_test(tc, reports_death_by_signal);
 	tcase_add_test(tc, kills_what_outlives_its_time_limit);

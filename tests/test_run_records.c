@@ -572,6 +572,7 @@ START_TEST(reused_thread_id_names_the_new_process)
 }
 END_TEST
 
+
 /* args are the six registers, 64 bits each, in order. */
 START_TEST(args_are_six_exact_64_bit_values)
 {
@@ -609,6 +610,8 @@ static Suite *records_suite(void)
 	Suite *s = suite_create("run_records");
 	TCase *tc = tcase_create("records");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, exactly_one_record_per_call);
 	tcase_add_test(tc, runs_append_to_one_log);
 	tcase_add_test(tc, concurrent_runs_share_a_log);

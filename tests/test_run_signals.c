@@ -271,6 +271,8 @@ static Suite *signals_suite(void)
 	Suite *s = suite_create("run_signals");
 	TCase *tc = tcase_create("signals");
 
+	/* Also outside meson (which sets CK_DEFAULT_TIMEOUT): runs take seconds, not Check\'s 4. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, signal_to_bouncer_reaches_the_workload, 0,
 	                    sizeof(forwarded) / sizeof(forwarded[0]));
 	tcase_add_test(tc, forwarded_signal_can_end_the_workload);

@@ -311,6 +311,47 @@ static void reuse_tid(void)
 		die("waitpid");
 }
 
+static pthread_barrier_t renamed;
+
+static void *renamed_thread_main(void *arg)
+{
+	long *tid = arg;
+
+	*tid = syscall(SYS_gettid);
+	syscall(SYS_getppid);
+	pthread_barrier_wait(&renamed); /* 1: named "holdprobe", first call made */
+	pthread_barrier_wait(&renamed); /* 2: renamed by the main thread */
+	syscall(SYS_getppid);
+	return NULL;
+}
+
+static void rename_other(void)
+{
+	char before[16], after[16];
+	pthread_t thread;
+	long tid = 0;
+	int rc;
+
+	if (pthread_barrier_init(&renamed, NULL, 2))
+		die("pthread_barrier_init");
+	if (pthread_create(&thread, NULL, renamed_thread_main, &tid))
+		die("pthread_create");
+	pthread_barrier_wait(&renamed);
+	if (pthread_getname_np(thread, before, sizeof(before)))
+		die("pthread_getname_np");
+	/* For another thread glibc writes /proc/self/task/TID/comm: no prctl in that thread. */
+	rc = pthread_setname_np(thread, "renamed");
+	if (rc) {
+		errno = rc;
+		die("pthread_setname_np");
+	}
+	if (pthread_getname_np(thread, after, sizeof(after)))
+		die("pthread_getname_np");
+	pthread_barrier_wait(&renamed);
+	pthread_join(thread, NULL);
+	say("rename-other: tid=%ld before=%s after=%s", tid, before, after);
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char tmp[4096], path[4096];
@@ -369,12 +410,15 @@ int main(int argc, char **argv)
 		restart_read(strtol(argv[2], NULL, 10));
 	else if (argc == 3 && !strcmp(argv[1], "storm"))
 		storm(strtol(argv[2], NULL, 10));
+	else if (argc == 2 && !strcmp(argv[1], "rename-other"))
+		rename_other();
 	else if (argc == 2 && !strcmp(argv[1], "reuse-tid"))
 		reuse_tid();
 	else if (argc == 3 && !strcmp(argv[1], "after-death"))
 		after_death(argv[2]);
 	else {
 		say("usage: holdprobe killed-children R M | restart-read N | storm N | reuse-tid | "
+		    "rename-other | "
 		    "after-death DIR");
 		return 2;
 	}
