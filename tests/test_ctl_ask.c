@@ -424,6 +424,45 @@ START_TEST(audit_mode_does_not_hold)
 }
 END_TEST
 
+START_TEST(a_full_table_answers_with_the_ask_default_at_once)
+{
+	/* 70 threads ask at once: 64 are held (until the timeout), 6 get the default at once. */
+	const char *const extra[] = {"-p", "ask-getpgid.json", "--ask-timeout", "5s", NULL};
+	const char *const probe[] = {"threads", "70", NULL};
+	struct c_run run;
+	struct h_result r;
+	struct h_records rs;
+	size_t full = 0, timeout = 0;
+	json_t *list;
+
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 64);
+	ck_assert_int_eq(json_array_size(list), 64);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_int_eq(h_count_lines_with(r.out, "thread getpgid 1: EPERM"), 70);
+	h_read_records(run.log, &rs);
+	ck_assert_int_eq(h_count_syscall(&rs, "getpgid", "deny"), 70);
+	for (size_t i = 0; i < rs.n; i++) {
+		const char *by = json_string_value(
+		        json_object_get(json_object_get(rs.rec[i], "decided_by"), "by"));
+
+		ck_assert_ptr_nonnull(by);
+		full += strcmp(by, "full") == 0;
+		timeout += strcmp(by, "timeout") == 0;
+	}
+	ck_assert_int_eq(full, 6);
+	ck_assert_int_eq(timeout, 64);
+	/* The six answered at once come first. */
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_str_eq(json_string_value(json_object_get(
+		                         json_object_get(rs.rec[i], "decided_by"), "by")),
+		                 "full");
+	h_records_free(&rs);
+	json_decref(list);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -507,6 +546,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, remember_process_is_listed_and_revocable);
 	tcase_add_test(tc, one_thread_held_others_answered);
 	tcase_add_test(tc, audit_mode_does_not_hold);
+	tcase_add_test(tc, a_full_table_answers_with_the_ask_default_at_once);
 	tcase_add_test(tc, killed_while_held_disappears);
 	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);
 	suite_add_tcase(s, tc);

@@ -12,6 +12,7 @@
  *   waitfile PATH  wait until PATH exists (at most 60 s), then print "go"
  *   held-thread    a second thread calls getpgid(0) once and prints "thread getpgid: ..."
  *                  while the main thread goes on with the following ops; joined at exit
+ *   threads N      N threads each call getpgid(0) once ("thread getpgid 1: ..."); joined
  *   held-child     a child process prints "child: PID", calls getpgid(0) once and exits; the
  *                  parent goes on with the following ops and reaps it at exit, printing
  *                  "child status: exit N" or "child status: signal N"
@@ -85,6 +86,18 @@ int main(int argc, char **argv)
 			say("getppid: calls=%ld ok=%ld", n, ok);
 		} else if (!strcmp(op, "waitfile") && i + 1 < argc) {
 			wait_file(argv[++i]);
+		} else if (!strcmp(op, "threads") && i + 1 < argc) {
+			long n = strtol(argv[++i], NULL, 10);
+			pthread_t *threads = calloc((size_t)n, sizeof(*threads));
+
+			if (threads == NULL || n <= 0)
+				die("threads");
+			for (long j = 0; j < n; j++)
+				if (pthread_create(&threads[j], NULL, held_thread, NULL) != 0)
+					die("pthread_create");
+			for (long j = 0; j < n; j++)
+				pthread_join(threads[j], NULL);
+			free(threads);
 		} else if (!strcmp(op, "held-child") && child < 0) {
 			child = fork();
 			if (child < 0)
