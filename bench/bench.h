@@ -47,6 +47,11 @@ struct bench_result {
 /* measure.c: the measured loop, shared by every child and by the worker under bouncer. */
 void bench_measure(const struct bench_plan *plan, double *ns_out);
 long bench_getppid(void);
+/* The file the openat row opens (allowed by a path clause in bench/policies/openat-path.json). */
+#define BENCH_OPEN_PATH "/tmp/bouncer-bench-openat.txt"
+long bench_openat(void);
+/* What bench_measure() calls: bench_getppid unless the worker was asked for openat. */
+extern long (*bench_call)(void);
 int bench_write_all(int fd, const void *buf, size_t len);
 int bench_read_all(int fd, void *buf, size_t len);
 /* Reads plan->reps doubles from fd into result, closes nothing. */
@@ -100,6 +105,7 @@ struct bench_bouncer_run {
 	const char *decisions; /* -o FILE, or NULL: a temporary file, read back and removed */
 	bool expect_records;   /* getppid is routed: one record per call is expected */
 	struct bench_records *records; /* if not NULL, receives the counts (decisions == NULL) */
+	const char *worker_op;         /* the worker's call: NULL is "getppid", or "openat" */
 };
 
 /* records.c: reads a decisions file (JSON Lines) back. Returns 0 or -errno. */

@@ -204,7 +204,7 @@ void bench_run_bouncer(const struct bench_plan *plan, const struct bench_bouncer
 		                "--",
 		                self,
 		                "--worker",
-		                "getppid",
+		                (char *)(run->worker_op != NULL ? run->worker_op : "getppid"),
 		                calls,
 		                reps,
 		                warmup,

@@ -164,6 +164,7 @@ enum {
 	ROW_REF_NO_SYNC,
 	ROW_BOUNCER_NULL,
 	ROW_BOUNCER_FILE,
+	ROW_BOUNCER_OPENAT,
 	N_ROWS,
 };
 
@@ -177,6 +178,7 @@ static const char *const row_names[N_ROWS] = {
         [ROW_REF_NO_SYNC] = "reference, no sync wake-up",
         [ROW_BOUNCER_NULL] = "bouncer log, -o /dev/null",
         [ROW_BOUNCER_FILE] = "bouncer log, -o /tmp file",
+        [ROW_BOUNCER_OPENAT] = "bouncer openat, path clause, emulated (C = log /dev/null)",
 };
 
 /* What every row needs; each plan has reps = 1 (one repetition per round). */
@@ -184,6 +186,7 @@ struct bench_session {
 	const struct bench_options *opt;
 	const struct bench_allowlist *list;
 	const char *policy;
+	const char *open_policy; /* openat decided by a path clause (BENCH_OPEN_PATH) */
 	struct bench_plan kernel, supervised, slow;
 };
 
@@ -225,6 +228,13 @@ static void run_row(const struct bench_session *s, int row, struct bench_result 
 		run.policy = s->policy;
 		bench_run_bouncer(&s->supervised, &run, one);
 		break;
+	case ROW_BOUNCER_OPENAT:
+		/* Each call is a path resolution and an emulated open: fewer calls. */
+		run.policy = s->open_policy;
+		run.decisions = "/dev/null";
+		run.worker_op = "openat";
+		bench_run_bouncer(&s->slow, &run, one);
+		break;
 	}
 }
 
@@ -257,7 +267,7 @@ int main(int argc, char **argv)
 	struct bench_allowlist list;
 	struct bench_session session = {.opt = &opt, .list = &list};
 	struct bench_row rows[N_ROWS];
-	char reason[BENCH_REASON_MAX], policy[PATH_MAX];
+	char reason[BENCH_REASON_MAX], policy[PATH_MAX], open_policy[PATH_MAX];
 	struct utsname uts;
 	long per_rep;
 	int reps;
@@ -290,6 +300,18 @@ int main(int argc, char **argv)
 	       policy, list.n);
 	fflush(stdout);
 
+	snprintf(open_policy, sizeof(open_policy), "%s/openat-path.json", BENCH_POLICY_DIR);
+	session.open_policy = open_policy;
+	{
+		/* The file the openat row opens (its policy allows exactly this path). */
+		FILE *f = fopen(BENCH_OPEN_PATH, "we");
+
+		if (f != NULL) {
+			fputs("bench\n", f);
+			fclose(f);
+		}
+	}
+
 	progress("probing policies/default.json");
 	probe_bouncer_kernel(opt.bouncer, &results[ROW_BOUNCER_KERNEL]);
 
@@ -310,6 +332,8 @@ int main(int argc, char **argv)
 		}
 	}
 
+	unlink(BENCH_OPEN_PATH);
+
 	note_epoll_ratio(&results[ROW_BOUNCER_NULL], &results[ROW_REF_EPOLL]);
 	note_epoll_ratio(&results[ROW_BOUNCER_FILE], &results[ROW_REF_EPOLL]);
 
@@ -325,6 +349,9 @@ int main(int argc, char **argv)
 		rows[row].reference_name = "B";
 	}
 	rows[ROW_BOUNCER_NULL].goal = rows[ROW_BOUNCER_FILE].goal = 1.2;
+	rows[ROW_BOUNCER_OPENAT].reference = &results[ROW_BOUNCER_NULL];
+	rows[ROW_BOUNCER_OPENAT].reference_name = "C";
+	rows[ROW_BOUNCER_OPENAT].goal = 2.0;
 
 	printf("\n");
 	bench_print_table(rows, N_ROWS);

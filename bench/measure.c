@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The measured loop and the small I/O helpers the children use to report. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -18,6 +19,21 @@ long bench_getppid(void)
 	return syscall(SYS_getppid, 0L, 0L, 0L, 0L, 0L, 0L);
 }
 
+/*
+ * The openat row: open and close the file a path clause allows (bench/policies/openat-path.json).
+ * close stays in the kernel; the open is decided on its path and emulated by bouncer.
+ */
+long bench_openat(void)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, BENCH_OPEN_PATH, O_RDONLY | O_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+long (*bench_call)(void) = bench_getppid;
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -29,13 +45,13 @@ static uint64_t now_ns(void)
 void bench_measure(const struct bench_plan *plan, double *ns_out)
 {
 	for (long i = 0; i < plan->warmup; i++)
-		bench_getppid();
+		bench_call();
 
 	for (int r = 0; r < plan->reps; r++) {
 		uint64_t start = now_ns();
 
 		for (long i = 0; i < plan->calls; i++)
-			bench_getppid();
+			bench_call();
 		ns_out[r] = (double)(now_ns() - start) / (double)plan->calls;
 	}
 }

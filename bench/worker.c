@@ -27,9 +27,18 @@ int bench_worker_main(int argc, char **argv)
 	struct bench_plan plan = {.reps = 1, .warmup = 1000};
 	double ns[BENCH_MAX_REPS];
 
-	if (argc < 2 || argc > 4 || strcmp(argv[0], "getppid") != 0) {
-		fprintf(stderr, "usage: bouncer-bench --worker getppid N [REPS [WARMUP]]\n");
+	if (argc < 2 || argc > 4 ||
+	    (strcmp(argv[0], "getppid") != 0 && strcmp(argv[0], "openat") != 0)) {
+		fprintf(stderr, "usage: bouncer-bench --worker getppid|openat N [REPS [WARMUP]]\n");
 		return 2;
+	}
+	if (strcmp(argv[0], "openat") == 0) {
+		/* The open is the measured call; a failed open would measure a denial. */
+		bench_call = bench_openat;
+		if (bench_openat() < 0) {
+			printf("getppid denied %s\n", strerrorname_np(errno) ?: "?");
+			return 3;
+		}
 	}
 	plan.calls = parse_count(argv[1], 1, 1000000000L);
 	if (argc > 2)
@@ -44,7 +53,7 @@ int bench_worker_main(int argc, char **argv)
 	 * This probe is one of the warm-up calls, so the workload makes max(WARMUP, 1) + REPS * N
 	 * getppid calls in all (bench_expected_calls()).
 	 */
-	if (bench_getppid() < 0) {
+	if (bench_call() < 0) {
 		printf("getppid denied %s\n", strerrorname_np(errno) ?: "?");
 		return 3;
 	}

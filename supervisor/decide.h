@@ -26,7 +26,10 @@ struct decision {
 	bool kill;
 	/* The answer was already given (emulation with SECCOMP_ADDFD_FLAG_SEND answers itself). */
 	bool answered;
-	/* Hold the call for an operator (decision "ask"): live.c answers it later. */
+	/*
+	 * Keep the notification unanswered until an operator decides (a supervise clause's
+	 * "ask"); a stage that does not hold answers with flags/error/val (a deny) instead.
+	 */
 	bool hold;
 	/* Write a record (plain allows that reach the supervisor are not records, see below). */
 	bool record;

@@ -13,26 +13,6 @@
 #include "supervise_parse.h"
 #include "syscall_args.h"
 
-/* Interim (see live.h): replaced by the supervise-clause evaluator's own "ask" on merge. */
-bool live_rule_asks(const struct policy_verdict *verdict)
-{
-	const struct supervise_rule *model;
-
-	if (verdict->action != POLICY_ACT_NOTIFY || verdict->rule == NULL)
-		return false;
-	model = verdict->rule->supervise_model;
-	if (model == NULL)
-		return false;
-	if (model->n_clauses == 0)
-		return model->has_default && model->fallback.verdict == SUPERVISE_ASK;
-	/* A first clause without conditions always matches, so it decides every call. */
-	return model->clauses[0].n_args == 0 && model->clauses[0].n_paths == 0 &&
-	       model->clauses[0].n_addresses == 0 && model->clauses[0].n_exec == 0 &&
-	       model->clauses[0].n_argv == 0 && model->clauses[0].n_exe == 0 &&
-	       model->clauses[0].n_uids == 0 && model->clauses[0].n_gids == 0 &&
-	       model->clauses[0].decision.verdict == SUPERVISE_ASK;
-}
-
 /* ---- statistics ------------------------------------------------------------------------ */
 
 static unsigned bucket_of(uint64_t ns)
@@ -243,23 +223,10 @@ bool live_after_decide(struct live *live, struct notification *n)
 	/* Audit mode never waits: it allows, and records what enforce mode would do. */
 	if (live->sup->audit)
 		return false;
-	if (!n->decision.hold && !live_rule_asks(&n->verdict))
+	if (!n->decision.hold)
 		return false;
 	pending_hold(&live->pending, n);
 	return true;
-}
-
-void live_refuse_hold(struct supervisor *sup, struct notification *n)
-{
-	struct decision *d = &n->decision;
-	int e = (int)sup->default_errno;
-
-	memset(d, 0, sizeof(*d));
-	d->record = true;
-	d->error = -e;
-	d->action = RECORD_DENY;
-	d->errno_value = e;
-	extra_append(n, ",\"decided_by\":{\"by\":\"no_review\"}");
 }
 
 /* ---- commands -------------------------------------------------------------------------- */

@@ -75,27 +75,13 @@ void live_release(struct live *live);
 /* Before the policy: a grant or remembered rule decides n. Returns true when one did. */
 bool live_before_decide(struct live *live, struct notification *n);
 
-/* After the policy: holds n when its decision is "ask". Returns true when it took n. */
+/* After the policy: holds n when its decision says hold ("ask"). Returns true when it took n. */
 bool live_after_decide(struct live *live, struct notification *n);
-
-/*
- * A decision "ask" that nobody can hold (no live review, e.g. `bouncer agent`, or audit mode
- * when an evaluator asked anyway): answered as the ask default would be, deny with the
- * profile's errno, recorded with "decided_by": {"by": "no_review"}.
- */
-void live_refuse_hold(struct supervisor *sup, struct notification *n);
 
 /* After an answer: latency statistics. */
 void live_answered(struct live *live, const struct notification *n);
 
 /* Each record written: streamed to `ctl watch`. */
 void live_record(struct live *live, const struct record *r);
-
-/*
- * Interim, until the lead's supervise-clause evaluator decides "ask" itself (issue 3): whether
- * a NOTIFY verdict's rule asks as a whole (its "default", or its first clause without
- * conditions, decides "ask"). To be replaced on merge.
- */
-bool live_rule_asks(const struct policy_verdict *verdict);
 
 #endif

@@ -54,14 +54,30 @@ int path_resolve_available(void)
 	return 0;
 }
 
+static const struct path_resolve_proc_hook *proc_hook;
+
+void path_resolve_set_proc_hook(const struct path_resolve_proc_hook *hook)
+{
+	proc_hook = hook;
+}
+
 static int open_proc(pid_t tid, const char *what, int flags)
 {
 	char p[64];
 	int fd;
 
 	snprintf(p, sizeof(p), "/proc/%d/%s", (int)tid, what);
+	if (proc_hook != NULL)
+		proc_hook->leave(proc_hook->arg);
 	fd = open(p, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		fd = -errno;
+	if (proc_hook != NULL && proc_hook->enter(proc_hook->arg) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -EPERM;
+	}
+	return fd;
 }
 
 /* The location of fd as the kernel reports it (readlink of /proc/self/fd/N). */

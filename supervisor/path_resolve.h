@@ -88,6 +88,21 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned fl
 /* Closes out->parent_fd if set. Safe to call twice. */
 void path_resolution_release(struct path_resolution *out);
 
+/*
+ * For a caller that resolves while acting as the target (supervise.c takes on its fsuid and
+ * capabilities so that every directory is searched with the target's rights): the target's
+ * /proc entries (root, cwd, fd/N) must still be opened with the caller's own identity, since
+ * /proc/TID/fd of a non-dumpable target is root's, mode 0500. leave() is called before each
+ * such open and enter() after it (a failure of enter() fails the resolution with -EPERM).
+ * NULL: no hook (the default). One hook for the process; set it from the thread that resolves.
+ */
+struct path_resolve_proc_hook {
+	void (*leave)(void *arg);
+	int (*enter)(void *arg);
+	void *arg;
+};
+void path_resolve_set_proc_hook(const struct path_resolve_proc_hook *hook);
+
 /* Whether openat2(2) works here: 0, or -ENOSYS (say so at startup). */
 int path_resolve_available(void);
 

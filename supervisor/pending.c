@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "pending.h"
 
+#include "supervise.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,20 +79,28 @@ static void answer(struct pending *p, struct notification *n, const struct pendi
 	struct decision *d = &n->decision;
 	char member[128];
 
-	memset(d, 0, sizeof(*d));
-	d->record = true;
 	p->answered_by[a->by]++;
-	if (a->allow) {
+	if (a->allow && n->verdict.rule != NULL && n->verdict.rule->supervise_model != NULL) {
 		/*
-		 * CONTINUE is safe here: the operator saw the registers only (pointer arguments are
-		 * not decoded for review yet), so the decision cannot depend on memory the target
-		 * could change before the kernel reads it.
+		 * The clause that asked may have looked at paths or addresses: decided again from
+		 * memory as it is now, and allowed the way an allow clause is (emulated on the
+		 * checked copy, never CONTINUE on pointer contents).
 		 */
+		supervise_decide_ask_allowed(p->sup, n);
+	} else if (a->allow) {
+		/* Held without supervise clauses (no pointer facts were looked at): registers. */
+		memset(d, 0, sizeof(*d));
+		d->record = true;
 		d->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		d->action = RECORD_ALLOW;
 	} else {
-		int e = a->errno_value > 0 ? a->errno_value : (int)p->sup->default_errno;
+		/* Held calls come prepared with the ask's deny (the rule's errno). */
+		int e = a->errno_value > 0 ? a->errno_value
+		        : d->error < 0     ? -d->error
+		                           : (int)p->sup->default_errno;
 
+		memset(d, 0, sizeof(*d));
+		d->record = true;
 		d->error = -e;
 		d->action = RECORD_DENY;
 		d->errno_value = e;

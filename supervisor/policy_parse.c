@@ -17,6 +17,7 @@
  *  - JSON null in an optional field means "absent", as it does for Go's decoder.
  */
 #include "policy.h"
+#include "supervise_check.h"
 #include "supervise_parse.h"
 #include "policy_names.h"
 
@@ -636,6 +637,9 @@ static int parse_supervise(struct parse_ctx *ctx, struct policy_rule *rule)
 	r = supervise_parse(rule->supervise, rule->supervise_default, rule->index, rule->names,
 	                    rule->n_names, (int)ctx->policy->default_errno, &rule->supervise_model,
 	                    where, sizeof(where), &serr);
+	if (r == 0)
+		r = supervise_check_race_free(rule->supervise_model, rule->names, rule->n_names,
+		                              rule->index, where, sizeof(where), &serr);
 	if (r == 0)
 		return 0;
 	if (r == -ENOMEM)

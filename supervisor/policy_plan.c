@@ -11,6 +11,7 @@
 
 #include "policy_compile.h"
 #include "policy_compile_internal.h"
+#include "supervise_check.h"
 
 #define PLAN_WIDTH       100
 #define PLAN_NAMES_SHOWN 4
@@ -160,6 +161,15 @@ static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
 		      out);
 	else if (cand->routed == COMPILED_ROUTED_EXEC)
 		fputs(" [routed: exec refreshes the process cache, answered CONTINUE]", out);
+	for (size_t i = 0; i < rule->n_names; i++) {
+		if (supervise_rule_exec_not_race_free(rule->supervise_model, rule->names[i])) {
+			/* docs/inspection.md, "execve": the kernel reads path and argv again. */
+			fputs(" [not race-free: exec allowed after checking its path/argv, answered "
+			      "CONTINUE]",
+			      out);
+			break;
+		}
+	}
 }
 
 struct plan_entry {

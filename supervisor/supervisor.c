@@ -15,6 +15,7 @@
 #include "decide.h"
 #include "live.h"
 #include "record.h"
+#include "supervise.h"
 
 int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compiled_policy *policy,
                     const char *policy_name, bool audit, bouncer_error_t *err)
@@ -54,6 +55,8 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 	rc = syscall_names_init(&sup->names, arches, n_arches);
 	sup->procs = calloc(1, sizeof(*sup->procs));
 	sup->summary = calloc(1, sizeof(*sup->summary));
+	if (rc == 0)
+		rc = supervise_state_new(&sup->supervise);
 	if (rc < 0 || sup->procs == NULL || sup->summary == NULL) {
 		supervisor_release(sup);
 		return bouncer_error_set(err, -ENOMEM, "out of memory");
@@ -87,6 +90,8 @@ void supervisor_release(struct supervisor *sup)
 	syscall_names_release(&sup->names);
 	free(sup->procs);
 	free(sup->summary);
+	supervise_state_free(sup->supervise);
+	sup->supervise = NULL;
 	sup->procs = NULL;
 	sup->summary = NULL;
 }
@@ -184,7 +189,12 @@ static int notification_receive(struct supervisor *sup, int fd, struct notificat
 static void notification_decide(struct supervisor *sup, struct notification *n)
 {
 	policy_evaluate(sup->policy, &n->req.data, &n->verdict);
-	decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
+	if (n->verdict.action == POLICY_ACT_NOTIFY && n->verdict.rule != NULL &&
+	    n->verdict.rule->supervise_model != NULL)
+		supervise_decide(sup, n);
+	else
+		decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
+	supervise_exec_verify(sup, n);
 }
 
 /* Stages 3 and 4: answer the kernel, then record and keep the caches true. */
@@ -238,10 +248,9 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 	/* Live review: a grant or remembered rule decides before the policy; "ask" waits. */
 	if (sup->live == NULL || !live_before_decide(sup->live, n)) {
 		notification_decide(sup, n);
+		/* Not held (no live review, audit): hold's prepared answer is given. */
 		if (sup->live != NULL && live_after_decide(sup->live, n))
 			return;
-		if (n->decision.hold)
-			live_refuse_hold(sup, n);
 	}
 	supervisor_answer(sup, n);
 	if (sup->live != NULL)

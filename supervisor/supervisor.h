@@ -42,6 +42,7 @@ struct notification {
 };
 
 struct listener;
+struct supervise_state;
 struct live;
 
 struct supervisor {
@@ -63,6 +64,7 @@ struct supervisor {
 	bool sync_wake_up;              /* the kernel took SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool quiet;
 	struct notification current; /* the one being handled (no allocation per call) */
+	struct supervise_state *supervise; /* supervise clauses: gather buffers (supervise.h) */
 	struct live *live; /* live review (live.h), NULL when off */
 	/* Called when the last listener closes. */
 	void (*on_all_listeners_closed)(struct supervisor *sup);

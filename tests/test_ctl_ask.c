@@ -463,6 +463,73 @@ START_TEST(a_full_table_answers_with_the_ask_default_at_once)
 }
 END_TEST
 
+START_TEST(allowing_a_path_ask_is_emulated_never_continued)
+{
+	/*
+	 * A clause asks about one path: the operator's allow is decided again from the caller's
+	 * memory and emulated on the checked copy (a CONTINUE would let the workload swap the path
+	 * after the check). The probe still gets its file.
+	 */
+	char *dir = h_tmpdir(), *file = h_join(dir, "a"), *policy = h_join(dir, "policy.json");
+	char *probe_path = h_prog("supervise_probe");
+	FILE *f;
+	struct h_proc p;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	char *sock = h_join(dir, "ctl.sock"), *log = h_join(dir, "log.jsonl");
+	json_t *list, *rec = NULL;
+	struct stat st;
+	int rounds = 0;
+
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("ALLOWED\n", f);
+	fclose(f);
+	f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	        " \"syscalls\": [{\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	        "   \"supervise\": [{\"paths\": [\"%s\"], \"decision\": \"ask\"},\n"
+	        "                 {\"decision\": \"allow\"}],\n"
+	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EROFS\"}}]}\n",
+	        file);
+	fclose(f);
+	h_spawn(&p, NULL,
+	        (char *const[]){(char *)h_bouncer(), "run", "-q", "-p", policy, "-o", log,
+	                        "--control", sock, "--", probe_path, "open", file, NULL});
+	while (stat(sock, &st) != 0) {
+		ck_assert_msg(++rounds < 2000, "no control socket");
+		usleep(5000);
+	}
+	list = c_wait_pending(sock, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "syscall")),
+	                 "openat");
+	c_ctl(&c, sock, "allow", id_text(json_array_get(list, 0)), NULL);
+	ck_assert_msg(c.code == 0, "allow: %s", c.err);
+	c_result_free(&c);
+	h_finish(&p, H_DEFAULT_TIMEOUT_MS, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("open %s: fd=3 data=ALLOWED", file)), "stdout:\n%s",
+	              r.out);
+	h_read_records(log, &rs);
+	for (size_t i = 0; i < rs.n; i++)
+		if (json_object_get(rs.rec[i], "decided_by") != NULL)
+			rec = rs.rec[i];
+	ck_assert_msg(rec != NULL, "no operator record:\n%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(rec, "decided_by"), "by")),
+	        "operator");
+	ck_assert_int_eq(h_int(rec, "clause"), 0);
+	ck_assert_msg(json_is_true(json_object_get(rec, "emulated")), "not emulated:\n%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+	json_decref(list);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -546,6 +613,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, remember_process_is_listed_and_revocable);
 	tcase_add_test(tc, one_thread_held_others_answered);
 	tcase_add_test(tc, audit_mode_does_not_hold);
+	tcase_add_test(tc, allowing_a_path_ask_is_emulated_never_continued);
 	tcase_add_test(tc, a_full_table_answers_with_the_ask_default_at_once);
 	tcase_add_test(tc, killed_while_held_disappears);
 	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulating an allowed syscall on the copy of its pointer arguments that the supervisor checked
+ * (docs/inspection.md, "Emulation"). Answering CONTINUE would let the kernel read the target's
+ * memory again, after another thread may have changed it; instead the supervisor performs the
+ * operation itself, through the descriptors path_resolve() produced (the real parent directory
+ * plus the final component, never followed), with the target's identity (emulate_creds.h), and
+ * hands back the result: a descriptor injected with SECCOMP_IOCTL_NOTIF_ADDFD, or the return
+ * value / errno the operation gave.
+ *
+ * The caller has already taken on the target's identity (emulate_creds_enter(); the paths were
+ * resolved with it too, so every directory on the way was searched with the target's rights).
+ *
+ * Every function returns 0 when the operation was performed (its result is in *res, including
+ * an errno the operation itself gave: the target sees what the kernel would have told it), or a
+ * negative errno when the supervisor could not perform it; the caller then denies with that
+ * errno. -ENOSYS: this syscall is not emulated.
+ */
+#ifndef BOUNCER_EMULATE_H
+#define BOUNCER_EMULATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "emulate_creds.h"
+#include "supervise_gather.h"
+
+/* SECCOMP_IOCTL_NOTIF_ADDFD and its flags; Debian 12's headers have them, older ones may not. */
+#include <linux/seccomp.h>
+#ifndef SECCOMP_ADDFD_FLAG_SETFD
+#define SECCOMP_ADDFD_FLAG_SETFD (1UL << 0)
+#endif
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
+#endif
+#ifndef SECCOMP_IOCTL_NOTIF_ADDFD
+struct seccomp_notif_addfd {
+	__u64 id;
+	__u32 flags;
+	__u32 srcfd;
+	__u32 newfd;
+	__u32 newfd_flags;
+};
+#define SECCOMP_IOCTL_NOTIF_ADDFD SECCOMP_IOW(3, struct seccomp_notif_addfd)
+#endif
+
+/* Everything an emulation needs about one notification. */
+struct emulate_ctx {
+	const char *name; /* libseccomp's syscall name */
+	uint32_t arch;    /* SCMP_ARCH_* of the call (struct layouts differ) */
+	const uint64_t *args;
+	pid_t tid, tgid;
+	int listener;
+	uint64_t notif_id;
+	struct supervise_gather_buf *buf; /* the checked paths (paths[i]) and address (addr) */
+	const struct supervise_facts *facts;
+	const struct target_creds *creds; /* the target's identity (in effect during the call) */
+	struct creds_switch *sw;          /* the supervisor's own identity (access switches) */
+	char *scratch;                    /* for data the emulation must copy (sendto's payload) */
+	size_t scratch_size;
+};
+
+/* The answer an emulation produced. */
+struct emulate_result {
+	bool answered; /* the reply was sent (ADDFD with SEND): nothing left to answer */
+	/*
+	 * Answer CONTINUE: the emulation fixed what the syscall acts on and the kernel's own
+	 * semantics make the rest independent of the target's memory (a blocking TCP connect
+	 * that the supervisor started: emulate_socket.c).
+	 */
+	bool cont;
+	int32_t error; /* 0 or -errno, the operation's own result */
+	int64_t val;
+};
+
+/* Whether bouncer emulates this syscall (allow clauses on its pointer arguments are race-free). */
+bool emulate_supported(const char *name);
+
+/* Performs the syscall described by ctx (dispatch by name). */
+int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res);
+
+/* The open family: open, openat, openat2, creat (emulate_open.c). */
+int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res);
+
+/* connect, bind and sendto on a duplicate of the target's socket (emulate_socket.c). */
+int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res);
+
+/* mkdir, unlink, rename, link, symlink, chmod, chown, mknod, truncate (emulate_path.c). */
+int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res);
+bool emulate_path_supported(const char *name);
+
+/* The stat, access and readlink families (emulate_stat.c). */
+int emulate_stat(const struct emulate_ctx *ctx, struct emulate_result *res);
+bool emulate_stat_supported(const char *name);
+
+/*
+ * Writes a syscall's own output into the caller's memory (process_vm_writev, which respects
+ * the caller's page protections, as copy_to_user does). The notification is checked just
+ * before, so the bytes go to the caller that is waiting. Returns 0, -EFAULT (part of the range
+ * is not writable: what the kernel answers), -ENOENT (the caller went away).
+ */
+int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const void *buf, size_t len);
+
+/*
+ * Opens /proc/TID/<what> of the caller with the supervisor's own identity (the caller's
+ * entries of a non-dumpable caller are root's), then acts as the caller again. Returns the
+ * descriptor (close-on-exec) or a negative errno.
+ */
+int emulate_open_proc(const struct emulate_ctx *ctx, const char *what, int flags);
+
+/*
+ * Installs fd (owned by the caller, who closes it) in the target as the syscall's return value,
+ * with O_CLOEXEC when cloexec: SECCOMP_ADDFD_FLAG_SEND (Linux 5.14) adds and answers at once;
+ * without it, ADDFD then SEND with the new number. Returns 0 (res->answered), or a negative
+ * errno (-ENOENT: the target went away).
+ */
+int emulate_install_fd(const struct emulate_ctx *ctx, int fd, bool cloexec,
+                       struct emulate_result *res);
+
+#endif

@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: MIT */
+#include "supervise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emulate.h"
+#include "errno_name.h"
+#include "sockaddr_match.h"
+#include "supervise_eval.h"
+#include "supervise_gather.h"
+#include "supervisor.h"
+#include "target_mem.h"
+
+/* execve's argv: what the kernel accepts (ARG_MAX is 2 MiB by default; the strings count). */
+#define ARGV_ARENA_SIZE (2u << 20)
+#define ARGV_MAX_COUNT  65536
+/* sendto's payload, copied to be sent with the checked address (larger: EMSGSIZE). */
+#define SCRATCH_SIZE (256u << 10)
+/* Processes whose exec is waiting to be verified (open addressing by pid; a power of two). */
+#define EXEC_CHECKS_MAX 1024
+#define EXEC_PROBES     16
+
+/* Facts that come from the target's memory: an allow that used them must be emulated. */
+#define POINTER_FACTS                                                                              \
+	(SUPERVISE_NEEDS_PATHS | SUPERVISE_NEEDS_ADDRESS | SUPERVISE_NEEDS_EXEC |                  \
+	 SUPERVISE_NEEDS_ARGV)
+
+struct exec_check {
+	pid_t pid;                /* 0: free */
+	unsigned long long start; /* the process's start time: a reused pid is another one */
+	dev_t dev, before_dev;
+	ino_t ino, before_ino;
+	char path[PATH_MAX];
+};
+
+struct supervise_state {
+	struct supervise_gather_buf buf;
+	struct creds_switch sw;
+	struct creds_fd_cache status_fds;
+	struct target_creds creds;
+	bool acting;        /* the supervisor's thread acts as the target (creds entered) */
+	bool ask_allows;    /* supervise_decide_ask_allowed(): "ask" reads as "allow" */
+	bool warned_enosys; /* a missing kernel feature was reported once */
+	struct path_resolve_proc_hook proc_hook;
+	unsigned n_exec_checks;
+	struct exec_check exec_checks[EXEC_CHECKS_MAX];
+	char argv_arena[ARGV_ARENA_SIZE];
+	char scratch[SCRATCH_SIZE];
+};
+
+static void proc_leave(void *arg);
+static int proc_enter(void *arg);
+
+int supervise_state_new(struct supervise_state **out)
+{
+	struct supervise_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (st == NULL)
+		return -ENOMEM;
+	supervise_gather_init(&st->buf, st->argv_arena, sizeof(st->argv_arena), ARGV_MAX_COUNT);
+	emulate_creds_cache_init(&st->status_fds);
+	st->proc_hook = (struct path_resolve_proc_hook){
+	        .leave = proc_leave, .enter = proc_enter, .arg = st};
+	rc = emulate_creds_self(&st->sw);
+	if (rc < 0) {
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void supervise_state_free(struct supervise_state *st)
+{
+	if (st == NULL)
+		return;
+	emulate_creds_cache_release(&st->status_fds);
+	free(st);
+}
+
+/* ---- record members (record.extra) ---- */
+
+struct extra {
+	char *buf;
+	size_t size, pos;
+	bool full;
+};
+
+static void put_raw(struct extra *x, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (x->full || x->pos + n + 1 > x->size) {
+		x->full = true;
+		return;
+	}
+	memcpy(x->buf + x->pos, s, n + 1);
+	x->pos += n;
+}
+
+static void put_str(struct extra *x, const char *s)
+{
+	size_t pos = x->pos;
+
+	if (x->full)
+		return;
+	if (json_put_string(x->buf, x->size, &pos, s) < 0) {
+		x->full = true;
+		x->buf[x->pos] = '\0';
+		return;
+	}
+	x->pos = pos;
+	x->buf[x->pos] = '\0';
+}
+
+static void put_num(struct extra *x, const char *key, long value)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), ",\"%s\":%ld", key, value);
+	put_raw(x, tmp);
+}
+
+/* The facts that decided, as record members. argv is cut to what fits, with a marker. */
+static void put_facts(struct extra *x, const struct supervise_state *st,
+                      const struct supervise_facts *f, const struct syscall_args *sa)
+{
+	if ((f->have & SUPERVISE_NEEDS_PATHS) && sa != NULL && sa->n_paths > 0) {
+		put_raw(x, ",\"paths\":[");
+		for (unsigned i = 0; i < sa->n_paths; i++) {
+			put_raw(x, i > 0 ? ",{\"given\":" : "{\"given\":");
+			put_str(x, st->buf.strings[i]);
+			put_raw(x, ",\"resolved\":");
+			put_str(x, st->buf.paths[i].anonymous ? "" : st->buf.paths[i].path);
+			put_raw(x, "}");
+		}
+		put_raw(x, "]");
+	}
+	if ((f->have & SUPERVISE_NEEDS_ADDRESS) && f->addr != NULL) {
+		char text[SOCKADDR_FORMAT_MAX];
+
+		sockaddr_format(f->addr, f->addr_len, text, sizeof(text));
+		put_raw(x, ",\"address\":");
+		put_str(x, text);
+		if (f->unix_path != NULL) {
+			put_raw(x, ",\"address_resolved\":");
+			put_str(x, f->unix_path);
+		}
+	}
+	if ((f->have & SUPERVISE_NEEDS_ARGV) && f->argv != NULL) {
+		/* Keep room for the members that follow (emulated, clause, result). */
+		size_t limit = x->size > 512 ? x->size - 512 : 0;
+
+		put_raw(x, ",\"argv\":[");
+		for (size_t i = 0; i < f->argc && !x->full; i++) {
+			size_t before = x->pos;
+
+			if (i > 0)
+				put_raw(x, ",");
+			put_str(x, f->argv[i]);
+			if (x->pos > limit) {
+				x->pos = before;
+				x->buf[x->pos] = '\0';
+				x->full = false;
+				put_raw(x, i > 0 ? ",\"...\"" : "\"...\"");
+				break;
+			}
+		}
+		put_raw(x, "]");
+	}
+}
+
+/*
+ * After a failed gather: the path strings that were read, without a resolution, so that the
+ * record says what was refused. Only when the failure came after the read (a missing
+ * directory, a loop, no permission...): after EFAULT or ENAMETOOLONG the buffer holds no
+ * complete string.
+ */
+static void put_given_paths(struct extra *x, const struct supervise_state *st,
+                            const struct supervise_facts *f, const struct syscall_args *sa, int rc)
+{
+	bool any = false;
+
+	if ((f->have & SUPERVISE_NEEDS_PATHS) || sa == NULL || sa->n_paths == 0 || rc == -EFAULT ||
+	    rc == -ENAMETOOLONG)
+		return;
+	for (unsigned i = 0; i < sa->n_paths; i++) {
+		if (st->buf.strings[i][0] == '\0')
+			continue;
+		put_raw(x, any ? ",{\"given\":" : ",\"paths\":[{\"given\":");
+		put_str(x, st->buf.strings[i]);
+		put_raw(x, "}");
+		any = true;
+	}
+	if (any)
+		put_raw(x, "]");
+}
+
+/* ---- gathering, lazily ---- */
+
+static unsigned ptr_size_of(uint32_t arch)
+{
+	switch (arch) {
+	case SCMP_ARCH_X86:
+	case SCMP_ARCH_X32:
+	case SCMP_ARCH_ARM:
+	case SCMP_ARCH_MIPS:
+	case SCMP_ARCH_MIPSEL:
+	case SCMP_ARCH_MIPSEL64N32:
+	case SCMP_ARCH_MIPS64N32:
+	case SCMP_ARCH_PPC:
+	case SCMP_ARCH_S390:
+		return 4;
+	default:
+		return 8;
+	}
+}
+
+/* Copies the facts named by bits from src (a fresh gather) into dst. */
+static void merge_facts(struct supervise_facts *dst, const struct supervise_facts *src)
+{
+	unsigned bits = src->have & ~dst->have;
+
+	if (bits & SUPERVISE_NEEDS_PATHS) {
+		memcpy(dst->paths, src->paths, sizeof(dst->paths));
+		dst->n_paths = src->n_paths;
+	}
+	if (bits & SUPERVISE_NEEDS_EXEC)
+		dst->exec_path = src->exec_path;
+	if (bits & SUPERVISE_NEEDS_ADDRESS) {
+		dst->addr = src->addr;
+		dst->addr_len = src->addr_len;
+		dst->unix_path = src->unix_path;
+	}
+	if (bits & SUPERVISE_NEEDS_ARGV) {
+		dst->argv = src->argv;
+		dst->argc = src->argc;
+	}
+	if (bits & SUPERVISE_NEEDS_EXE)
+		dst->exe = src->exe;
+	if (bits & SUPERVISE_NEEDS_CREDS) {
+		dst->uid = src->uid;
+		dst->gid = src->gid;
+	}
+	dst->have |= bits;
+}
+
+/* What the first clause that eval could not decide on is missing. */
+static unsigned missing_needs(const struct supervise_rule *rule, unsigned have)
+{
+	for (size_t i = 0; i < rule->n_clauses; i++)
+		if (rule->clauses[i].needs & ~have)
+			return rule->clauses[i].needs & ~have;
+	return rule->needs & ~have;
+}
+
+/*
+ * From here on the supervisor's thread acts as the target: paths are resolved with its rights
+ * (a directory it cannot search stops the resolution with EACCES, as in the kernel) and
+ * emulations act with them (emulate_creds.h). The status file is read by thread id: the
+ * gather's own NOTIF_ID_VALID checks, and the emulation's, come after this read.
+ */
+static void proc_leave(void *arg)
+{
+	struct supervise_state *st = arg;
+
+	emulate_creds_restore(&st->sw);
+}
+
+static int proc_enter(void *arg)
+{
+	struct supervise_state *st = arg;
+
+	return emulate_creds_enter(&st->sw, &st->creds);
+}
+
+static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
+{
+	int rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
+
+	if (rc < 0)
+		return rc;
+	rc = emulate_creds_enter(&st->sw, &st->creds);
+	if (rc < 0)
+		return rc;
+	st->acting = true;
+	/* The target's /proc entries are opened as the supervisor (path_resolve.h). */
+	path_resolve_set_proc_hook(&st->proc_hook);
+	return 0;
+}
+
+/*
+ * Evaluates, gathering what the reached clause needs each time eval asks for it. Returns 0 with
+ * the decision, or a negative errno to deny with (the gather failed).
+ */
+static int evaluate(struct supervise_state *st, const struct supervise_rule *rule,
+                    const struct supervise_request *req, const struct syscall_args *sa,
+                    struct supervise_facts *facts, struct supervise_decision *dec, long *clause)
+{
+	for (;;) {
+		struct supervise_facts more;
+		unsigned want;
+		int rc = supervise_eval(rule, facts, dec, clause);
+
+		if (rc != -ENODATA)
+			return rc;
+		want = missing_needs(rule, facts->have);
+		if (want == 0)
+			return -EPERM; /* cannot happen: eval and the clauses disagree */
+		if ((want & POINTER_FACTS) && !st->acting) {
+			rc = act_as_target(st, req);
+			if (rc < 0)
+				return rc;
+		}
+		rc = supervise_gather(req, sa, want, &st->buf, &more);
+		if (rc < 0)
+			return rc;
+		if ((more.have & want) == 0)
+			return -EPERM; /* the syscall has no such fact: parse refuses such rules */
+		merge_facts(facts, &more);
+	}
+}
+
+/* ---- exec verification ---- */
+
+/* Field 22 of /proc/PID/stat (start time in clock ticks), 0 when unreadable. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], text[1024];
+	unsigned long long start = 0;
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	/* comm may hold spaces and parentheses: fields restart after the last ')'. */
+	p = strrchr(text, ')');
+	if (p == NULL ||
+	    sscanf(p + 1,
+	           " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+	           "%*d %llu",
+	           &start) != 1)
+		return 0;
+	return start;
+}
+
+/* The slot of pid, or NULL; with create, a free slot for it (NULL when all probes are used). */
+static struct exec_check *exec_check_slot(struct supervise_state *st, pid_t pid, bool create)
+{
+	struct exec_check *free_slot = NULL;
+
+	for (unsigned i = 0; i < EXEC_PROBES; i++) {
+		struct exec_check *c = &st->exec_checks[((unsigned)pid + i) % EXEC_CHECKS_MAX];
+
+		if (c->pid == pid)
+			return c;
+		if (c->pid == 0 && free_slot == NULL)
+			free_slot = c;
+	}
+	return create ? free_slot : NULL;
+}
+
+/*
+ * Whether the program is an ELF binary, whose /proc/PID/exe will be the program itself.
+ * Scripts (#!) and binfmt_misc formats run an interpreter instead, so they are not verified.
+ * A program the caller may execute but not read cannot be a script (the interpreter could
+ * not read it either): taken as a binary.
+ */
+static bool is_elf(const struct path_resolution *pr)
+{
+	unsigned char magic[4];
+	int fd = openat(pr->parent_fd, pr->final[0] != '\0' ? pr->final : ".",
+	                O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true;
+	n = pread(fd, magic, sizeof(magic), 0);
+	close(fd);
+	return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
+}
+
+static void exec_check_add(struct supervise_state *st, pid_t pid, const struct path_resolution *pr)
+{
+	struct exec_check *c;
+	struct stat prog, before;
+	char link[64];
+
+	if (fstatat(pr->parent_fd, pr->final[0] != '\0' ? pr->final : ".", &prog,
+	            AT_SYMLINK_NOFOLLOW) < 0)
+		return; /* the exec will fail: nothing to verify */
+	if (!is_elf(pr))
+		return; /* a script's /proc/PID/exe is its interpreter: nothing to compare */
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	if (stat(link, &before) < 0)
+		memset(&before, 0, sizeof(before));
+	c = exec_check_slot(st, pid, true);
+	if (c == NULL) {
+		/* Said, not hidden: this exec cannot be verified. */
+		fprintf(stderr,
+		        "bouncer: too many execs waiting to be verified: process %d's is not\n",
+		        (int)pid);
+		return;
+	}
+	if (c->pid == 0)
+		st->n_exec_checks++;
+	c->pid = pid;
+	c->start = start_time(pid);
+	c->dev = prog.st_dev;
+	c->ino = prog.st_ino;
+	c->before_dev = before.st_dev;
+	c->before_ino = before.st_ino;
+	snprintf(c->path, sizeof(c->path), "%s", pr->path);
+}
+
+void supervise_decide_ask_allowed(struct supervisor *sup, struct notification *n)
+{
+	sup->supervise->ask_allows = true;
+	supervise_decide(sup, n);
+	sup->supervise->ask_allows = false;
+}
+
+void supervise_exec_verify(struct supervisor *sup, struct notification *n)
+{
+	struct supervise_state *st = sup->supervise;
+	struct exec_check *c;
+	struct stat now;
+	char link[64];
+	struct extra x;
+
+	if (st == NULL || st->n_exec_checks == 0 || n->who == NULL || n->who->pid <= 0)
+		return;
+	c = exec_check_slot(st, n->who->pid, false);
+	if (c == NULL)
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)c->pid);
+	if (stat(link, &now) < 0)
+		return;
+	if (now.st_dev == c->dev && now.st_ino == c->ino) {
+		c->pid = 0; /* verified */
+		st->n_exec_checks--;
+		return;
+	}
+	if (now.st_dev == c->before_dev && now.st_ino == c->before_ino)
+		return; /* not exec'd yet (another thread), or the exec failed: keep waiting */
+	if (start_time(c->pid) != c->start) {
+		/* The process exited unverified and its pid was reused: not the same process. */
+		c->pid = 0;
+		st->n_exec_checks--;
+		return;
+	}
+	/* Another program runs than the one a clause checked: a race won against CONTINUE. */
+	x = (struct extra){.buf = n->extra, .size = sizeof(n->extra), .pos = strlen(n->extra)};
+	put_raw(&x, ",\"exec_mismatch\":true,\"exec_checked\":");
+	put_str(&x, c->path);
+	n->decision.record = true;
+	fprintf(stderr,
+	        "bouncer: exec mismatch: process %d runs another program than the checked %s\n",
+	        (int)c->pid, c->path);
+	c->pid = 0;
+	st->n_exec_checks--;
+}
+
+/* ---- the decision ---- */
+
+static bool is_exec_name(const char *name)
+{
+	return name != NULL && (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0);
+}
+
+static void answer_deny(struct decision *d, int e)
+{
+	/* An error of 0 would make the call "succeed" without running: never. */
+	if (e <= 0 || e > 4095)
+		e = EPERM;
+	d->flags = 0;
+	d->error = -e;
+	d->val = 0;
+	d->action = RECORD_DENY;
+	d->errno_value = e;
+}
+
+static void answer_continue(struct decision *d, enum record_action action)
+{
+	d->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	d->error = 0;
+	d->val = 0;
+	d->action = action;
+	d->errno_value = 0;
+}
+
+/* An allow on pointer contents: emulate it, or deny. */
+static void allow_emulated(struct supervisor *sup, struct notification *n,
+                           const struct supervise_request *req, const struct supervise_facts *facts,
+                           enum record_action action, struct extra *x)
+{
+	struct supervise_state *st = sup->supervise;
+	struct decision *d = &n->decision;
+	struct emulate_result res;
+	struct emulate_ctx ctx = {
+	        .name = n->name,
+	        .arch = n->arch,
+	        .args = req->args,
+	        .tid = req->tid,
+	        .tgid = req->tgid,
+	        .listener = n->listener,
+	        .notif_id = n->req.id,
+	        .buf = &st->buf,
+	        .facts = facts,
+	        .creds = &st->creds,
+	        .sw = &st->sw,
+	        .scratch = st->scratch,
+	        .scratch_size = sizeof(st->scratch),
+	};
+	int rc;
+
+	/*
+	 * Pointer facts were gathered acting as the target: st->creds is its identity, read by
+	 * thread id before the gather, whose NOTIF_ID_VALID checks came after it.
+	 */
+	rc = st->acting ? emulate_syscall(&ctx, &res) : -EPERM;
+	if (rc == -ENOSYS && !st->warned_enosys) {
+		/* pidfd_getfd (5.6), or an ABI whose struct layout bouncer does not write. */
+		st->warned_enosys = true;
+		fprintf(stderr, "bouncer: cannot emulate %s here (%s): allowed calls are denied\n",
+		        n->name != NULL ? n->name : "this call", "ENOSYS");
+	}
+	if (rc < 0) {
+		/* The supervisor could not act as the target would: deny, with what went wrong. */
+		answer_deny(d, -rc);
+		put_raw(x, ",\"emulated\":false,\"emulation_errno\":");
+		put_str(x, errno_name(-rc) != NULL ? errno_name(-rc) : "E?");
+		/* Counted as failures: not a gone caller, a missing feature or a refusal. */
+		if (rc != -ENOENT && rc != -ENOSYS && rc != -EPERM)
+			sup->failures++;
+		return;
+	}
+	d->action = action;
+	put_raw(x, ",\"emulated\":true");
+	if (res.cont) {
+		answer_continue(d, action);
+		return;
+	}
+	d->flags = 0;
+	d->error = res.error;
+	d->val = res.val;
+	d->answered = res.answered;
+	if (res.error != 0) {
+		put_raw(x, ",\"result_errno\":");
+		put_str(x, errno_name(-res.error) != NULL ? errno_name(-res.error) : "E?");
+	} else {
+		put_num(x, "result", (long)res.val);
+	}
+}
+
+void supervise_decide(struct supervisor *sup, struct notification *n)
+{
+	struct supervise_state *st = sup->supervise;
+	const struct supervise_rule *rule = n->verdict.rule->supervise_model;
+	const struct syscall_args *sa = n->name != NULL ? syscall_args_lookup(n->name) : NULL;
+	struct decision *d = &n->decision;
+	struct supervise_request req = {
+	        .tid = (pid_t)n->req.pid,
+	        .tgid = n->who != NULL ? n->who->pid : 0,
+	        .ptr_size = ptr_size_of(n->arch),
+	        .listener_fd = n->listener,
+	        .notif_id = n->req.id,
+	};
+	struct supervise_facts facts;
+	struct supervise_decision dec;
+	struct extra x = {.buf = n->extra, .size = sizeof(n->extra)};
+	enum record_action action;
+	long clause = -1;
+	bool pointers;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->record = true;
+	n->extra[0] = '\0';
+	memcpy(req.args, n->req.data.args, sizeof(req.args));
+	memset(&facts, 0, sizeof(facts));
+	memcpy(facts.args, req.args, sizeof(facts.args));
+	/* The caller's executable is cached per process (procinfo), refreshed on exec. */
+	if (n->who != NULL && n->who->exe != NULL && n->who->exe[0] != '\0') {
+		facts.exe = n->who->exe;
+		facts.have |= SUPERVISE_NEEDS_EXE;
+	}
+
+	/* Emptied first: after a failed gather, a string still empty was never read. */
+	st->buf.strings[0][0] = st->buf.strings[1][0] = '\0';
+	rc = evaluate(st, rule, &req, sa, &facts, &dec, &clause);
+	put_facts(&x, st, &facts, sa);
+	if (rc < 0)
+		put_given_paths(&x, st, &facts, sa, rc);
+	if (rc == -ENOSYS && !st->warned_enosys) {
+		/* path_resolve() needs openat2 (Linux 5.6): say so once, deny every time. */
+		st->warned_enosys = true;
+		fprintf(stderr, "bouncer: this kernel has no openat2 (Linux 5.6): calls that "
+		                "supervise clauses decide on paths are denied\n");
+	}
+	if (rc < 0) {
+		/* Unreadable memory, a path too long, a gone target...: deny with the reason. */
+		answer_deny(d, -rc);
+		put_raw(&x, ",\"gather_errno\":");
+		put_str(&x, errno_name(-rc) != NULL ? errno_name(-rc) : "E?");
+		if (sup->audit) {
+			answer_continue(d, RECORD_ALLOW);
+			d->would = RECORD_WOULD_DENY;
+			d->would_errno = -rc;
+		}
+		goto out;
+	}
+	if (clause >= 0)
+		put_num(&x, "clause", clause);
+	else
+		put_raw(&x, ",\"clause\":\"default\"");
+	pointers = (facts.have & POINTER_FACTS) != 0;
+	/*
+	 * sendto with a NULL address register (a connected socket): the kernel reads no address,
+	 * so a decision that found "no address" holds when the call runs.
+	 */
+	if (pointers && (facts.have & POINTER_FACTS) == SUPERVISE_NEEDS_ADDRESS &&
+	    facts.addr == NULL && n->name != NULL && strcmp(n->name, "sendto") == 0 &&
+	    req.args[4] == 0)
+		pointers = false;
+
+	/* An operator allowed the held call: decided again now, "ask" is an allow (emulated). */
+	if (dec.verdict == SUPERVISE_ASK && st->ask_allows)
+		dec.verdict = SUPERVISE_ALLOW;
+	switch (dec.verdict) {
+	case SUPERVISE_DENY:
+	case SUPERVISE_ASK:
+		/*
+		 * ask: the holding itself belongs to the hold/grant stage (issue 4); d->hold tells
+		 * it to keep the notification. Until a stage honours it, the answer is the deny
+		 * below, so an unanswered ask is a deny with the clause's errno.
+		 */
+		if (dec.verdict == SUPERVISE_ASK) {
+			d->hold = true;
+			/* "ask" has no errno: the rule's default deny's, else the profile's. */
+			dec.errno_nr = rule->fallback.verdict == SUPERVISE_DENY
+			                       ? rule->fallback.errno_nr
+			                       : (int)sup->default_errno;
+		}
+		if (sup->audit) {
+			answer_continue(d, RECORD_ALLOW);
+			d->would = RECORD_WOULD_DENY;
+			d->would_errno = dec.errno_nr;
+		} else {
+			answer_deny(d, dec.errno_nr);
+		}
+		break;
+	case SUPERVISE_KILL:
+		if (sup->audit) {
+			answer_continue(d, RECORD_ALLOW);
+			d->would = RECORD_WOULD_KILL;
+		} else {
+			answer_deny(d, ENOSYS);
+			d->kill = true;
+			d->action = RECORD_KILL;
+			d->errno_value = 0;
+		}
+		break;
+	case SUPERVISE_ALLOW:
+	case SUPERVISE_LOG:
+		action = dec.verdict == SUPERVISE_LOG ? RECORD_LOG : RECORD_ALLOW;
+		if (!pointers || sup->audit) {
+			/* Registers only (the kernel runs with the notification's copy), or audit.
+			 */
+			answer_continue(d, action);
+			put_raw(&x, ",\"emulated\":false");
+		} else if (is_exec_name(n->name)) {
+			/*
+			 * execve cannot be emulated: the kernel reads the path and argv again. Not
+			 * race-free (`policy check` says so); the program that starts is verified
+			 * on the process's next notification.
+			 */
+			answer_continue(d, action);
+			put_raw(&x, ",\"emulated\":false,\"race_free\":false");
+			if (facts.n_paths > 0 && req.tgid > 0)
+				exec_check_add(st, req.tgid, &st->buf.paths[0]);
+		} else {
+			allow_emulated(sup, n, &req, &facts, action, &x);
+		}
+		break;
+	}
+out:
+	if (st->acting) {
+		path_resolve_set_proc_hook(NULL);
+		emulate_creds_restore(&st->sw);
+		st->acting = false;
+	}
+	supervise_gather_release(&st->buf);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Load-time refusal of supervise rules bouncer cannot enforce race-free: an allowing decision
+ * (allow, log, ask) that depends on pointer contents (a paths/addresses clause decided it, or
+ * such a clause was passed on the way to it) on a syscall the supervisor does not emulate. It
+ * would have to be answered CONTINUE, and the kernel would read the target's memory again
+ * after the check. execve/execveat are the exception: they cannot be emulated at all, are
+ * answered CONTINUE and marked "not race-free" by `bouncer policy check` (docs/inspection.md).
+ */
+#ifndef BOUNCER_SUPERVISE_CHECK_H
+#define BOUNCER_SUPERVISE_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "supervise_parse.h"
+
+/*
+ * Returns 0, or -EINVAL with err "syscalls[R].supervise[C]: ... cannot be allowed race-free
+ * yet: bouncer does not emulate NAME" and the JSON path in where.
+ */
+int supervise_check_race_free(const struct supervise_rule *rule, char *const *names, size_t n_names,
+                              size_t rule_index, char *where, size_t where_len,
+                              bouncer_error_t *err);
+
+/* Whether the rule lets execve/execveat run after a check on pointer contents (not race-free). */
+bool supervise_rule_exec_not_race_free(const struct supervise_rule *rule, const char *name);
+
+#endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for supervise_check.c: which supervise rules are refused at load because an allow
+ * would depend on pointer contents of a syscall bouncer does not emulate, and which exec rules
+ * `policy check` marks not race-free.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervise_check.h"
+#include "supervise_parse.h"
+
+static struct supervise_rule *model(const char *rule_json, char *const *names, size_t n_names)
+{
+	json_error_t jerr;
+	json_t *rule = json_loads(rule_json, 0, &jerr);
+	struct supervise_rule *out = NULL;
+	bouncer_error_t err = {0};
+	char where[256];
+	int rc;
+
+	ck_assert_msg(rule != NULL, "test JSON: %s", jerr.text);
+	rc = supervise_parse(json_object_get(rule, "supervise"), json_object_get(rule, "default"),
+	                     2, names, n_names, 1, &out, where, sizeof(where), &err);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	json_decref(rule);
+	return out;
+}
+
+/* 0, or -EINVAL with the message and where. */
+static int check(const char *rule_json, char *const *names, size_t n_names, char *where,
+                 bouncer_error_t *err)
+{
+	struct supervise_rule *m = model(rule_json, names, n_names);
+	int rc = supervise_check_race_free(m, names, n_names, 2, where, 256, err);
+
+	supervise_rule_free(m);
+	return rc;
+}
+
+static char *stat_names[] = {"chdir"};
+static char *open_names[] = {"openat", "open", "openat2", "creat"};
+static char *mixed_names[] = {"openat", "chdir"};
+static char *net_names[] = {"connect", "bind", "sendto"};
+static char *sendmsg_names[] = {"sendmsg"};
+static char *exec_names[] = {"execve", "execveat"};
+
+START_TEST(allow_after_a_path_clause_on_an_unemulated_syscall_is_refused)
+{
+	bouncer_error_t err = {0};
+	char where[256] = "";
+
+	ck_assert_int_eq(
+	        check("{\"supervise\": [{\"paths\": [\"/etc/**\"], \"decision\": \"deny\"},"
+	              "{\"decision\": \"allow\"}]}",
+	              stat_names, 1, where, &err),
+	        -EINVAL);
+	ck_assert_str_eq(where, "syscalls[2].supervise[1]");
+	ck_assert_msg(strstr(err.msg, "cannot be allowed race-free yet: bouncer does not emulate "
+	                              "chdir") != NULL,
+	              "%s", err.msg);
+}
+END_TEST
+
+START_TEST(allow_on_paths_itself_is_refused_and_so_is_a_default_allow)
+{
+	bouncer_error_t err = {0};
+	char where[256] = "";
+
+	ck_assert_int_eq(
+	        check("{\"supervise\": [{\"paths\": [\"/tmp/**\"], \"decision\": \"log\"}]}",
+	              stat_names, 1, where, &err),
+	        -EINVAL);
+	ck_assert_str_eq(where, "syscalls[2].supervise[0]");
+	ck_assert_int_eq(
+	        check("{\"supervise\": [{\"paths\": [\"/etc/**\"], \"decision\": \"deny\"}],"
+	              " \"default\": {\"decision\": \"allow\"}}",
+	              stat_names, 1, where, &err),
+	        -EINVAL);
+	ck_assert_str_eq(where, "syscalls[2].default");
+	/* ask ends in an allow when the operator says so: the same. */
+	ck_assert_int_eq(
+	        check("{\"supervise\": [{\"paths\": [\"/tmp/**\"], \"decision\": \"ask\"}]}",
+	              stat_names, 1, where, &err),
+	        -EINVAL);
+	/* One unemulated name in the rule is enough. */
+	ck_assert_int_eq(check("{\"supervise\": [{\"paths\": [\"/tmp/**\"], \"decision\": "
+	                       "\"allow\"}]}",
+	                       mixed_names, 2, where, &err),
+	                 -EINVAL);
+	ck_assert_int_eq(check("{\"supervise\": [{\"addresses\": [\"inet:*:53\"], \"decision\": "
+	                       "\"allow\"}]}",
+	                       sendmsg_names, 1, where, &err),
+	                 -EINVAL);
+}
+END_TEST
+
+START_TEST(what_never_depends_on_pointers_or_is_emulated_is_accepted)
+{
+	bouncer_error_t err = {0};
+	char where[256] = "";
+
+	/* Deny-only pointer clauses; allows decided before any pointer clause. */
+	ck_assert_int_eq(check("{\"supervise\": [{\"uid\": [0], \"decision\": \"allow\"},"
+	                       "{\"paths\": [\"/etc/**\"], \"decision\": \"deny\"}],"
+	                       " \"default\": {\"decision\": \"deny\"}}",
+	                       stat_names, 1, where, &err),
+	                 0);
+	ck_assert_int_eq(
+	        check("{\"supervise\": [{\"paths\": [\"/etc/**\"], \"decision\": \"kill\"}]}",
+	              stat_names, 1, where, &err),
+	        0);
+	/* Emulated syscalls may allow on anything. */
+	ck_assert_int_eq(check("{\"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": "
+	                       "\"deny\"}, {\"decision\": \"allow\"}]}",
+	                       open_names, 4, where, &err),
+	                 0);
+	ck_assert_int_eq(check("{\"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], "
+	                       "\"decision\": \"allow\"}]}",
+	                       net_names, 3, where, &err),
+	                 0);
+	/* execve cannot be emulated at all: accepted, marked instead. */
+	ck_assert_int_eq(check("{\"supervise\": [{\"exec\": [\"/usr/bin/*\"], \"decision\": "
+	                       "\"allow\"}]}",
+	                       exec_names, 2, where, &err),
+	                 0);
+}
+END_TEST
+
+START_TEST(exec_allows_after_a_pointer_check_are_not_race_free)
+{
+	struct supervise_rule *m;
+
+	m = model("{\"supervise\": [{\"exec\": [\"/usr/bin/*\"], \"decision\": \"allow\"}]}",
+	          exec_names, 2);
+	ck_assert(supervise_rule_exec_not_race_free(m, "execve"));
+	ck_assert(supervise_rule_exec_not_race_free(m, "execveat"));
+	ck_assert(!supervise_rule_exec_not_race_free(m, "openat"));
+	supervise_rule_free(m);
+	m = model("{\"supervise\": [{\"exec\": [\"/tmp/**\"], \"decision\": \"deny\"}],"
+	          " \"default\": {\"decision\": \"deny\"}}",
+	          exec_names, 2);
+	ck_assert(!supervise_rule_exec_not_race_free(m, "execve"));
+	supervise_rule_free(m);
+	m = model("{\"supervise\": [{\"uid\": [0], \"decision\": \"allow\"}]}", exec_names, 2);
+	ck_assert(!supervise_rule_exec_not_race_free(m, "execve"));
+	supervise_rule_free(m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("supervise_check");
+	TCase *tc = tcase_create("unit");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, allow_after_a_path_clause_on_an_unemulated_syscall_is_refused);
+	tcase_add_test(tc, allow_on_paths_itself_is_refused_and_so_is_a_default_allow);
+	tcase_add_test(tc, what_never_depends_on_pointers_or_is_emulated_is_accepted);
+	tcase_add_test(tc, exec_allows_after_a_pointer_check_are_not_race_free);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
