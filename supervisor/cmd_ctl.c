@@ -603,6 +603,8 @@ static void print_rule(json_t *r)
 	       json_string_value(json_object_get(r, "syscall")));
 	if (args[0])
 		printf(" args %s", args);
+	if (json_object_get(r, "path"))
+		printf(" path %s", json_string_value(json_object_get(r, "path")));
 	if (json_object_get(r, "errno"))
 		printf(" errno %s", json_string_value(json_object_get(r, "errno")));
 	if (json_object_get(r, "pid"))
@@ -632,8 +634,9 @@ static int cmd_grant(int argc, char **argv)
 	                   "Allows SYSCALL on top of the policy: only calls whose argument I "
 	                   "equals V\n(--args), of process PID, for DURATION (500ms, 30s, 5m) "
 	                   "and/or N times.\nA syscall the kernel filter decides itself cannot "
-	                   "be granted (it never\nreaches the supervisor). --path is not "
-	                   "supported yet (it needs emulation).\n",
+	                   "be granted (it never\nreaches the supervisor). --path GLOB: only "
+	                   "calls whose path matches, allowed by\nemulation on the checked "
+	                   "path (never by letting the call run on its own memory).\n",
 	                   &o);
 
 	if (rc != 0)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "errno_name.h"
+#include "supervise_parse.h"
 
 void grants_init(struct grants *g, const char *rules_file)
 {
@@ -64,6 +65,8 @@ int grants_add(struct grants *g, const struct grant *rule, bouncer_error_t *err)
 
 static void drop(struct grants *g, struct grant *slot)
 {
+	supervise_rule_free(slot->paths);
+	slot->paths = NULL;
 	if (slot->pidfd >= 0)
 		close(slot->pidfd);
 	slot->pidfd = -1;
@@ -114,12 +117,12 @@ bool grant_matches(const struct grant *rule, const char *syscall, pid_t pid, con
 	return true;
 }
 
-bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
-                  uint64_t now_ms, struct grant *out)
+struct grant *grants_find(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
+                          uint64_t now_ms, size_t *from)
 {
 	if (g->count == 0 || syscall == NULL)
-		return false;
-	for (size_t i = 0; i < GRANTS_MAX; i++) {
+		return NULL;
+	for (size_t i = *from; i < GRANTS_MAX; i++) {
 		struct grant *slot = &g->slots[i];
 
 		if (slot->id == 0)
@@ -135,10 +138,30 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 			drop(g, slot);
 			continue;
 		}
-		slot->uses++;
-		*out = *slot;
-		if (slot->counted && --slot->remaining == 0)
-			drop(g, slot);
+		*from = i + 1;
+		return slot;
+	}
+	return NULL;
+}
+
+void grants_use(struct grants *g, struct grant *rule, struct grant *out)
+{
+	rule->uses++;
+	*out = *rule;
+	if (rule->counted && --rule->remaining == 0)
+		drop(g, rule);
+}
+
+bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
+                  uint64_t now_ms, struct grant *out)
+{
+	size_t from = 0;
+	struct grant *rule;
+
+	while ((rule = grants_find(g, syscall, pid, args, now_ms, &from)) != NULL) {
+		if (rule->paths != NULL)
+			continue;
+		grants_use(g, rule, out);
 		return true;
 	}
 	return false;
@@ -173,6 +196,8 @@ json_t *grant_to_json(const struct grant *rule, uint64_t now_ms)
 		                                        : "EPERM"));
 	if (rule->pid != 0)
 		json_object_set_new(o, "pid", json_integer(rule->pid));
+	if (rule->path_glob[0] != '\0')
+		json_object_set_new(o, "path", json_string(rule->path_glob));
 	if (rule->kind == GRANT_REMEMBERED)
 		json_object_set_new(o, "scope",
 		                    json_string(rule->persist    ? "always"

@@ -6,10 +6,10 @@
  *    applied to later identical calls; "always" rules persist to --rules-file.
  *
  * Both are consulted before the policy, on the notification path: a fixed table, matched
- * without allocation. They match on registers only (syscall, exact argument values, the
- * caller's process): an allow answered with CONTINUE must never depend on memory the target
- * can change before the kernel reads it. Path conditions need emulation (issue 3) and are
- * refused for now.
+ * without allocation. They match on registers (syscall, exact argument values, the caller's
+ * process), so their CONTINUE never depends on memory the target can change before the
+ * kernel reads it. A grant's path condition (`grant --path`) is checked by the supervise
+ * clause evaluator and allowed by emulation (live.c), never CONTINUE.
  */
 #ifndef BOUNCER_GRANTS_H
 #define BOUNCER_GRANTS_H
@@ -36,6 +36,8 @@ struct grant_arg {
 	uint64_t value; /* the register must equal it */
 };
 
+struct supervise_rule;
+
 struct grant {
 	unsigned id; /* 0: free slot */
 	enum grant_kind kind;
@@ -50,6 +52,13 @@ struct grant {
 	uint64_t remaining;  /* calls left when counted */
 	bool counted;
 	bool persist; /* remembered "always": kept in the rules file */
+	/*
+	 * `grant --path GLOB`: a supervise clause {"paths": [GLOB], "decision": "allow"} (owned by
+	 * the table once added, NULL otherwise). Matching it needs the caller's memory, so it is
+	 * checked by the clause evaluator and allowed by emulation (live.c), never CONTINUE.
+	 */
+	struct supervise_rule *paths;
+	char path_glob[256];
 	uint64_t uses;
 };
 
@@ -73,8 +82,21 @@ int grants_add(struct grants *g, const struct grant *rule, bouncer_error_t *err)
 int grants_revoke(struct grants *g, unsigned id, bouncer_error_t *err);
 
 /*
+ * Hot path: the first live rule after slot *from (start at 0) that matches the call on
+ * registers, without using it up (expired rules are removed). Returns the slot and sets *from
+ * past it, or NULL. A rule with a path condition still has to be checked by the caller.
+ */
+struct grant *grants_find(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
+                          uint64_t now_ms, size_t *from);
+
+/* Counts a use of a found rule; a counted rule that reaches zero is removed. *out: a copy
+ * (its paths pointer is not to be used after this). */
+void grants_use(struct grants *g, struct grant *rule, struct grant *out);
+
+/*
  * Hot path: the first live rule that matches the call, counting the use (a counted rule that
  * reaches zero, or an expired one, is removed). Returns a copy in *out and true, or false.
+ * Rules with a path condition are skipped (they need grants_find and the clause evaluator).
  */
 bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64_t args[6],
                   uint64_t now_ms, struct grant *out);

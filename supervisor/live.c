@@ -10,6 +10,8 @@
 #include <seccomp.h>
 
 #include "errno_name.h"
+#include "emulate.h"
+#include "supervise.h"
 #include "supervise_parse.h"
 #include "syscall_args.h"
 
@@ -181,11 +183,38 @@ static void extra_append(struct notification *n, const char *member)
 		memcpy(n->extra + used, member, len + 1);
 }
 
+/*
+ * A `grant --path` rule: its clause is checked by the evaluator on the caller's memory; on a
+ * match the call is allowed by emulation (or, for execve, CONTINUE with the exec check), the
+ * same way an allow clause is. Returns true when the grant decided n.
+ */
+static bool path_grant_decides(struct live *live, struct notification *n, struct grant *rule)
+{
+	struct policy_rule synthetic;
+	struct policy_verdict policy = n->verdict;
+
+	memset(&synthetic, 0, sizeof(synthetic));
+	synthetic.index = policy.rule != NULL ? policy.rule->index : 0;
+	synthetic.supervise_model = rule->paths;
+	n->verdict.action = POLICY_ACT_NOTIFY;
+	n->verdict.rule = &synthetic;
+	/* The clause's fallback is "ask": a hold here means the path did not match. */
+	supervise_decide(live->sup, n);
+	n->verdict = policy;
+	if (n->decision.hold || n->decision.action != RECORD_ALLOW) {
+		/* Not this grant (or the path could not be read): the policy decides, afresh. */
+		n->extra[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
 bool live_before_decide(struct live *live, struct notification *n)
 {
-	struct grant rule;
+	struct grant *found, rule;
 	struct decision *d = &n->decision;
 	char member[64];
+	size_t from = 0;
 
 	/* Audit mode allows everything anyway, and must never deny. */
 	if (live->grants.count == 0 || live->sup->audit)
@@ -194,19 +223,27 @@ bool live_before_decide(struct live *live, struct notification *n)
 	/* Grants only widen: what the policy allows needs none (and must not use up a count). */
 	if (n->verdict.action == POLICY_ACT_ALLOW || n->verdict.action == POLICY_ACT_LOG)
 		return false;
-	if (!grants_match(&live->grants, n->name, n->who->pid, (const uint64_t *)n->req.data.args,
-	                  pending_now_ms(), &rule))
-		return false;
-	memset(d, 0, sizeof(*d));
-	d->record = true;
-	if (rule.deny) {
-		d->error = -rule.errno_value;
-		d->action = RECORD_DENY;
-		d->errno_value = rule.errno_value;
-	} else {
-		/* Safe: rules match on registers only (grants.h). */
-		d->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		d->action = RECORD_ALLOW;
+	for (;;) {
+		found = grants_find(&live->grants, n->name, n->who->pid,
+		                    (const uint64_t *)n->req.data.args, pending_now_ms(), &from);
+		if (found == NULL)
+			return false;
+		if (found->paths == NULL || path_grant_decides(live, n, found))
+			break;
+	}
+	grants_use(&live->grants, found, &rule);
+	if (rule.paths == NULL) {
+		memset(d, 0, sizeof(*d));
+		d->record = true;
+		if (rule.deny) {
+			d->error = -rule.errno_value;
+			d->action = RECORD_DENY;
+			d->errno_value = rule.errno_value;
+		} else {
+			/* Safe: rules without a path match on registers only (grants.h). */
+			d->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			d->action = RECORD_ALLOW;
+		}
 	}
 	snprintf(member, sizeof(member), ",\"%s\":%u",
 	         rule.kind == GRANT_TEMPORARY ? "grant" : "remembered", rule.id);
@@ -373,9 +410,9 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 		return fail("remember: expected once, process or always, not \"%s\"", scope);
 	if (scope != NULL && has_pointer_conditions(e->n.name))
 		return fail("remember %s: not supported yet for %s: its identical calls are told "
-		            "apart by a path, address or argv, which needs emulation (issue 3); "
-		            "answer once instead",
-		            scope, e->n.name);
+		            "apart by a path, address or argv (memory, not registers); answer once "
+		            "instead, or use `bouncer ctl grant %s --path GLOB`",
+		            scope, e->n.name, e->n.name);
 	if (scope != NULL && e->n.name == NULL)
 		return fail("remember: this syscall has no name; answer once instead");
 	if (scope != NULL) {
@@ -417,7 +454,7 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 	const char *name = json_string_value(json_object_get(req, "syscall"));
 	json_t *args = json_object_get(req, "args"), *arg, *pid = json_object_get(req, "pid");
 	json_t *for_ms = json_object_get(req, "for_ms"), *count = json_object_get(req, "count");
-	json_t *reply;
+	json_t *reply, *path;
 	struct grant rule;
 	bouncer_error_t err = {0};
 	uint32_t arch = seccomp_arch_native();
@@ -426,9 +463,11 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 
 	if (name == NULL || name[0] == '\0' || strlen(name) >= GRANT_SYSCALL_MAX)
 		return fail("grant: expected a syscall name");
-	if (json_object_get(req, "path") != NULL)
-		return fail("grant --path: not supported yet: a decision on a path needs "
-		            "emulation (issue 3), never CONTINUE");
+	path = json_object_get(req, "path");
+	if (path != NULL && (!json_is_string(path) || json_string_length(path) == 0 ||
+	                     json_string_length(path) >= sizeof(rule.path_glob)))
+		return fail("grant: \"path\" must be a glob of at most %zu bytes",
+		            sizeof(rule.path_glob) - 1);
 	nr = seccomp_syscall_resolve_name_arch(arch, name);
 	if (nr == __NR_SCMP_ERROR || nr < 0)
 		return fail("grant: unknown syscall \"%s\" on %s", name, arch_name(arch));
@@ -491,9 +530,37 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 		rule.counted = true;
 		rule.remaining = (uint64_t)json_integer_value(count);
 	}
+	if (path != NULL) {
+		/* The clause {"paths": [GLOB], "decision": "allow"}, with "ask" as "no match". */
+		json_t *clauses = json_pack("[{s:[s],s:s}]", "paths", json_string_value(path),
+		                            "decision", "allow");
+		json_t *deflt = json_pack("{s:s}", "decision", "ask");
+		char *names[] = {(char *)name};
+		char where[256];
+		int rc;
+
+		if (!emulate_supported(name) && strcmp(name, "execve") != 0 &&
+		    strcmp(name, "execveat") != 0) {
+			json_decref(clauses);
+			json_decref(deflt);
+			return fail(
+			        "grant %s --path: bouncer cannot emulate %s, and a decision on its "
+			        "path must not be answered CONTINUE",
+			        name, name);
+		}
+		rc = supervise_parse(clauses, deflt, 0, names, 1, (int)live->sup->default_errno,
+		                     &rule.paths, where, sizeof(where), &err);
+		json_decref(clauses);
+		json_decref(deflt);
+		if (rc < 0)
+			return fail("grant --path: %s", err.msg);
+		snprintf(rule.path_glob, sizeof(rule.path_glob), "%s", json_string_value(path));
+	}
 	id = grants_add(&live->grants, &rule, &err);
-	if (id < 0)
+	if (id < 0) {
+		supervise_rule_free(rule.paths);
 		return fail("%s", err.msg);
+	}
 	rule.id = (unsigned)id;
 	reply = ok();
 	json_object_set_new(reply, "grant", grant_to_json(&rule, pending_now_ms()));

@@ -132,11 +132,10 @@ START_TEST(grants_that_cannot_take_effect_are_refused)
 	ck_assert_int_eq(c.code, 1);
 	ck_assert_msg(strstr(c.err, "decides getpgid itself"), "stderr: %s", c.err);
 	c_result_free(&c);
-	/* A path condition would need emulation. */
+	/* With a path too: the route is checked first. */
 	c_ctl(&c, run.sock, "grant", "openat", "--path", "/etc/*", NULL);
 	ck_assert_int_eq(c.code, 1);
-	ck_assert_msg(strstr(c.err, "not supported yet") && strstr(c.err, "emulation"),
-	              "stderr: %s", c.err);
+	ck_assert_msg(strstr(c.err, "already allows openat"), "stderr: %s", c.err);
 	c_result_free(&c);
 	c_ctl(&c, run.sock, "grant", "no_such_syscall", NULL);
 	ck_assert_int_eq(c.code, 1);
@@ -154,6 +153,68 @@ START_TEST(grants_that_cannot_take_effect_are_refused)
 }
 END_TEST
 
+START_TEST(grant_with_a_path_is_emulated_and_only_for_that_path)
+{
+	char *dir = h_tmpdir(), *policy = h_join(dir, "policy.json");
+	char *a = h_join(dir, "a"), *b = h_join(dir, "b");
+	const char *const extra[] = {"-p", policy, NULL};
+	const char *const probe[] = {"waitfile", "@/go", "cat", a, "cat", a, "cat", b, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *granted = NULL;
+	FILE *f;
+
+	f = fopen(a, "w");
+	fputs("AAA\n", f);
+	fclose(f);
+	f = fopen(b, "w");
+	fputs("BBB\n", f);
+	fclose(f);
+	/* Opens are decided by clauses: the system's files are allowed, the rest denied. */
+	f = fopen(policy, "w");
+	fprintf(f, "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	           " \"syscalls\": [{\"names\": [\"open\", \"openat\"],\n"
+	           "   \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"supervise\": [{\"paths\": [\"/usr/**\", \"/lib/**\", \"/lib64/**\", "
+	           "\"/etc/**\", \"/proc/**\"], \"decision\": \"allow\"}],\n"
+	           "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n");
+	fclose(f);
+	c_start(&run, extra, probe);
+	/* Not a path syscall, not an emulated one, not a path-less glob: refused. */
+	c_ctl(&c, run.sock, "grant", "getpgid", "--path", a, NULL);
+	ck_assert_int_eq(c.code, 1);
+	c_result_free(&c);
+	c_ctl(&c, run.sock, "grant", "openat", "--path", a, "--count", "1", NULL);
+	ck_assert_msg(c.code == 0, "grant --path: %s", c.err);
+	ck_assert_msg(strstr(c.out, "path"), "stdout: %s", c.out);
+	c_result_free(&c);
+	c_ctl(&c, run.sock, "rules", "--json", NULL);
+	ck_assert_msg(strstr(c.out, h_fmt("\"path\":\"%s\"", a)), "rules: %s", c.out);
+	c_result_free(&c);
+	c_touch(&run, "go");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	/* Once for a, as granted; then the grant is used up; b never matched it. */
+	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", a)) &&
+	                      h_count_lines_with(r.out, h_fmt("cat %s: EACCES", a)) == 1 &&
+	                      h_has_line(r.out, h_fmt("cat %s: EACCES", b)),
+	              "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	for (size_t i = 0; i < rs.n; i++)
+		if (json_object_get(rs.rec[i], "grant") != NULL) {
+			ck_assert_ptr_null(granted);
+			granted = rs.rec[i];
+		}
+	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(granted, "action"), "allow");
+	ck_assert_msg(json_is_true(json_object_get(granted, "emulated")), "not emulated:\n%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+}
+END_TEST
+
 static Suite *ctl_grant_suite(void)
 {
 	Suite *s = suite_create("ctl_grant");
@@ -164,6 +225,7 @@ static Suite *ctl_grant_suite(void)
 	tcase_add_test(tc, grant_for_another_pid_or_args_does_not_apply);
 	tcase_add_test(tc, revoke_removes_a_grant);
 	tcase_add_test(tc, grants_that_cannot_take_effect_are_refused);
+	tcase_add_test(tc, grant_with_a_path_is_emulated_and_only_for_that_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
  *   waitfile PATH  wait until PATH exists (at most 60 s), then print "go"
  *   held-thread    a second thread calls getpgid(0) once and prints "thread getpgid: ..."
  *                  while the main thread goes on with the following ops; joined at exit
+ *   cat PATH       open(PATH) and read it: "cat PATH: DATA" (first line) or "cat PATH: ENAME"
  *   threads N      N threads each call getpgid(0) once ("thread getpgid 1: ..."); joined
  *   held-child     a child process prints "child: PID", calls getpgid(0) once and exits; the
  *                  parent goes on with the following ops and reaps it at exit, printing
@@ -86,6 +87,21 @@ int main(int argc, char **argv)
 			say("getppid: calls=%ld ok=%ld", n, ok);
 		} else if (!strcmp(op, "waitfile") && i + 1 < argc) {
 			wait_file(argv[++i]);
+		} else if (!strcmp(op, "cat") && i + 1 < argc) {
+			const char *path = argv[++i];
+			char data[128] = "";
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			ssize_t n;
+
+			if (fd < 0) {
+				say("cat %s: %s", path, errno_name(errno));
+				continue;
+			}
+			n = read(fd, data, sizeof(data) - 1);
+			close(fd);
+			data[n > 0 ? n : 0] = '\0';
+			data[strcspn(data, "\n")] = '\0';
+			say("cat %s: %s", path, data);
 		} else if (!strcmp(op, "threads") && i + 1 < argc) {
 			long n = strtol(argv[++i], NULL, 10);
 			pthread_t *threads = calloc((size_t)n, sizeof(*threads));
