@@ -17,6 +17,11 @@
 #include "record.h"
 #include "supervise.h"
 
+static void on_check(uv_check_t *check)
+{
+	supervisor_run_ready(check->data);
+}
+
 int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compiled_policy *policy,
                     const char *policy_name, bool audit, bouncer_error_t *err)
 {
@@ -67,6 +72,11 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 		supervisor_release(sup);
 		return bouncer_error_set(err, -ENOMEM, "out of memory");
 	}
+	uv_check_init(loop, &sup->check);
+	sup->check.data = sup;
+	uv_check_start(&sup->check, on_check);
+	/* The check handle alone must not keep the loop alive: listeners and workloads do. */
+	uv_unref((uv_handle_t *)&sup->check);
 
 	if (getrandom(id, sizeof(id), 0) != sizeof(id)) {
 		uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -81,6 +91,8 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 void supervisor_close(struct supervisor *sup)
 {
 	exit_watch_close(&sup->exits, NULL);
+	if (!uv_is_closing((uv_handle_t *)&sup->check))
+		uv_close((uv_handle_t *)&sup->check, NULL);
 }
 
 void supervisor_release(struct supervisor *sup)
