@@ -462,6 +462,33 @@ void ctl_format_args(json_t *args, char *buf, size_t size)
 		                        json_string_value(json_array_get(args, i)));
 }
 
+/* The decoded pointer arguments of a held call, one indented line each. */
+static void print_decoded(json_t *decoded)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(decoded, "paths"), i, v)
+	{
+		const char *given = json_string_value(json_object_get(v, "given"));
+		const char *resolved = json_string_value(json_object_get(v, "resolved"));
+
+		printf("      path: %s", given ? given : "?");
+		if (resolved != NULL && (given == NULL || strcmp(given, resolved) != 0))
+			printf(" -> %s", resolved);
+		putchar('\n');
+	}
+	if (json_is_string(json_object_get(decoded, "address")))
+		printf("      address: %s\n",
+		       json_string_value(json_object_get(decoded, "address")));
+	if (json_array_size(json_object_get(decoded, "argv")) > 0) {
+		printf("      argv:");
+		json_array_foreach(json_object_get(decoded, "argv"), i, v)
+		        printf(" %s", json_string_value(v) ? json_string_value(v) : "?");
+		putchar('\n');
+	}
+}
+
 static int cmd_pending(int argc, char **argv)
 {
 	struct sub_options o;
@@ -501,6 +528,7 @@ static int cmd_pending(int argc, char **argv)
 			               ? json_string_value(json_object_get(e, "syscall"))
 			               : "?",
 			       waited, args, json_string_value(json_object_get(e, "exe")));
+			print_decoded(json_object_get(e, "decoded"));
 		}
 	}
 	json_decref(reply);

@@ -86,6 +86,44 @@ static json_t *args_json(const uint64_t args[6])
 	return a;
 }
 
+/*
+ * What the supervisor decoded from the call's pointers when a clause looked at them (paths as
+ * given and resolved, the socket address, argv): the record members already gathered in
+ * n->extra, so an operator decides on what the call really names.
+ */
+static void decoded_json(json_t *o, const struct notification *n)
+{
+	static const char *const keys[] = {"paths", "address", "argv"};
+	json_t *members, *decoded;
+	size_t len = strlen(n->extra);
+	char *text;
+
+	if (len < 2 || n->extra[0] != ',')
+		return;
+	text = malloc(len + 2);
+	if (text == NULL)
+		return;
+	text[0] = '{';
+	memcpy(text + 1, n->extra + 1, len - 1);
+	text[len] = '}';
+	text[len + 1] = '\0';
+	members = json_loads(text, 0, NULL);
+	free(text);
+	if (members == NULL)
+		return;
+	decoded = json_object();
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(members, keys[i]);
+
+		if (v != NULL)
+			json_object_set(decoded, keys[i], v);
+	}
+	if (json_object_size(decoded) > 0)
+		json_object_set(o, "decoded", decoded);
+	json_decref(decoded);
+	json_decref(members);
+}
+
 static json_t *entry_json(struct live *live, const struct pending_entry *e, uint64_t now)
 {
 	const struct notification *n = &e->n;
@@ -105,6 +143,7 @@ static json_t *entry_json(struct live *live, const struct pending_entry *e, uint
 		                              n->verdict.rule->comment));
 	json_object_set_new(o, "on_timeout",
 	                    json_string(live->opt.ask_default_allow ? "allow" : "deny"));
+	decoded_json(o, n);
 	return o;
 }
 

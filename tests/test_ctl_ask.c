@@ -506,6 +506,18 @@ START_TEST(allowing_a_path_ask_is_emulated_never_continued)
 	list = c_wait_pending(sock, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "syscall")),
 	                 "openat");
+	/* The operator sees the path the call names, decoded, not just a pointer. */
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(
+	                json_array_get(
+	                        json_object_get(json_object_get(json_array_get(list, 0), "decoded"),
+	                                        "paths"),
+	                        0),
+	                "resolved")),
+	        file);
+	c_ctl(&c, sock, "pending", NULL);
+	ck_assert_msg(c.code == 0 && strstr(c.out, h_fmt("path: %s", file)), "pending:\n%s", c.out);
+	c_result_free(&c);
 	c_ctl(&c, sock, "allow", id_text(json_array_get(list, 0)), NULL);
 	ck_assert_msg(c.code == 0, "allow: %s", c.err);
 	c_result_free(&c);
