@@ -67,22 +67,27 @@ static void print_ratio(const struct bench_row *row)
 
 void bench_print_table(const struct bench_row *rows, size_t n_rows)
 {
-	int note = 0;
+	int note = 0, width = 34;
 
-	printf("%-34s %14s %10s %10s %7s  %-10s %s\n", "case", "calls", "ns/call", "min", "ratio",
-	       "vs", "goal");
-	printf("%-34s %14s %10s %10s\n", "", "(reps x N)", "(median)", "");
+	/* The case column fits the longest name, so rows added later keep the table aligned. */
+	for (size_t i = 0; i < n_rows; i++)
+		if ((int)strlen(rows[i].name) > width)
+			width = (int)strlen(rows[i].name);
+	printf("%-*s %14s %10s %10s %7s  %-10s %s\n", width, "case", "calls", "ns/call", "min",
+	       "ratio", "vs", "goal");
+	printf("%-*s %14s %10s %10s\n", width, "", "(reps x N)", "(median)", "");
 	for (size_t i = 0; i < n_rows; i++) {
 		const struct bench_row *row = &rows[i];
 		const struct bench_result *r = row->result;
 		char calls[32];
 
 		if (!r->ok) {
-			printf("%-34s %s\n", row->name, r->reason);
+			printf("%-*s %s\n", width, row->name, r->reason);
 			continue;
 		}
 		snprintf(calls, sizeof(calls), "%d x %ld", r->n, r->calls);
-		printf("%-34s %14s %10.1f %10.1f", row->name, calls, bench_median(r), bench_min(r));
+		printf("%-*s %14s %10.1f %10.1f", width, row->name, calls, bench_median(r),
+		       bench_min(r));
 		print_ratio(row);
 	}
 	for (size_t i = 0; i < n_rows; i++) {

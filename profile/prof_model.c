@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy_names.h"
 #include "prof.h"
 
 static const char *const action_names[] = {
@@ -245,26 +246,6 @@ bool prof_cond_holds(const struct prof_cond *c, uint64_t arg)
 	}
 }
 
-static const char *op_symbol(enum scmp_compare op)
-{
-	switch (op) {
-	case SCMP_CMP_NE:
-		return "!=";
-	case SCMP_CMP_LT:
-		return "<";
-	case SCMP_CMP_LE:
-		return "<=";
-	case SCMP_CMP_EQ:
-		return "==";
-	case SCMP_CMP_GE:
-		return ">=";
-	case SCMP_CMP_GT:
-		return ">";
-	default:
-		return "?";
-	}
-}
-
 void prof_conds_format(const struct prof_rule *r, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -280,7 +261,7 @@ void prof_conds_format(const struct prof_rule *r, char *buf, size_t size)
 			             c->index, c->value, c->value_two);
 		else
 			n = snprintf(buf + used, size - used, "%sargs[%u] %s 0x%" PRIx64,
-			             i ? " && " : "", c->index, op_symbol(c->op), c->value);
+			             i ? " && " : "", c->index, policy_op_symbol(c->op), c->value);
 		if (n < 0)
 			break;
 		used += (size_t)n;

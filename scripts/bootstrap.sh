@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc libc6-dev libseccomp-dev libuv1-dev libjansson-dev check meson ninja-build
-	pkg-config python3 runc crun busybox-static)
+	pkg-config python3 runc crun busybox-static strace)
 
 install_missing() {
 	local missing=() p

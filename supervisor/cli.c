@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
         {"policy", cmd_policy, "check a policy and show its plan; print the embedded default"},
         {"profile", cmd_profile,
          "generate, merge, check, diff and lint static profiles from decision logs"},
+        {"ctl", cmd_ctl, "review held syscalls, grant, reload: talk to a running `run`"},
         /* Internal: the child side of `run` (child/launch.h). Not listed in --help. */
         {LAUNCH_SUBCOMMAND, launch_main, NULL},
 };

@@ -24,5 +24,6 @@ int cli_main(int argc, char **argv);
 int cmd_run(int argc, char **argv);    /* run and learn */
 int cmd_policy(int argc, char **argv); /* policy check */
 int cmd_agent(int argc, char **argv);  /* the OCI seccomp agent */
+int cmd_ctl(int argc, char **argv);    /* ctl: talk to a running `run` */
 
 #endif

@@ -14,10 +14,15 @@
 #include <uv.h>
 
 #include "cli.h"
+#include "control.h"
+#include "duration.h"
+#include "errno_name.h"
+#include "live.h"
 #include "log_writer.h"
 #include "policy.h"
 #include "policy_compile.h"
 #include "policy_load.h"
+#include "reload.h"
 #include "supervisor.h"
 #include "workload.h"
 
@@ -29,6 +34,12 @@ struct run_options {
 	bool quiet;
 	bool learn;
 	char **command;
+	/* Live review (docs/control.md). */
+	const char *control_path; /* NULL: the default path */
+	bool no_control;
+	uint64_t ask_timeout_ms;
+	bool ask_default_allow;
+	const char *rules_file;
 };
 
 struct run {
@@ -40,6 +51,10 @@ struct run {
 	struct log_writer log;
 	bool has_log;
 	struct workload workload;
+	struct live live;
+	bool has_live;
+	struct reload reload;
+	char control_path[128];
 	bool workload_done;
 	bool finishing;
 };
@@ -78,6 +93,20 @@ static void usage(FILE *out, bool learn)
 	      "(faster,\n"
 	      "                          not recorded)\n"
 	      "  -q, --quiet             no summary on stderr at exit\n"
+	      "\n"
+	      "Live review (docs/control.md; `bouncer ctl --help`):\n"
+	      "      --control PATH      control socket for `bouncer ctl` (default:\n"
+	      "                          /run/bouncer/PID.sock for root, else\n"
+	      "                          $XDG_RUNTIME_DIR/bouncer/PID.sock)\n"
+	      "      --no-control        no control socket\n"
+	      "      --ask-timeout DUR   how long a syscall decided \"ask\" waits for an "
+	      "operator\n"
+	      "                          (500ms, 30s, 5m; default 60s)\n"
+	      "      --ask-default D     allow or deny (default) when nobody answered in time\n"
+	      "      --rules-file FILE   remembered \"always\" rules: loaded at start, saved on "
+	      "change\n"
+	      "  SIGHUP re-reads the policy file (as `bouncer ctl reload`).\n"
+	      "\n"
 	      "  -h, --help              this help\n"
 	      "\n"
 	      "Exit status: COMMAND's; 128+N if it died of signal N; 125 if bouncer failed before\n"
@@ -87,12 +116,25 @@ static void usage(FILE *out, bool learn)
 
 static int parse_options(int argc, char **argv, struct run_options *opt)
 {
-	enum { OPT_MODE = 256, OPT_FAST_DENY };
+	enum {
+		OPT_MODE = 256,
+		OPT_FAST_DENY,
+		OPT_CONTROL,
+		OPT_NO_CONTROL,
+		OPT_ASK_TIMEOUT,
+		OPT_ASK_DEFAULT,
+		OPT_RULES_FILE,
+	};
 	static const struct option run_longopts[] = {
 	        {"policy", required_argument, NULL, 'p'},
 	        {"decisions", required_argument, NULL, 'o'},
 	        {"mode", required_argument, NULL, OPT_MODE},
 	        {"fast-deny", no_argument, NULL, OPT_FAST_DENY},
+	        {"control", required_argument, NULL, OPT_CONTROL},
+	        {"no-control", no_argument, NULL, OPT_NO_CONTROL},
+	        {"ask-timeout", required_argument, NULL, OPT_ASK_TIMEOUT},
+	        {"ask-default", required_argument, NULL, OPT_ASK_DEFAULT},
+	        {"rules-file", required_argument, NULL, OPT_RULES_FILE},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
@@ -107,6 +149,7 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
+	opt->ask_timeout_ms = 60 * 1000;
 	opt->learn = strcmp(argv[0], "learn") == 0;
 	optind = 1;
 	/* '+': stop at the first non-option, the command. */
@@ -134,6 +177,36 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
 			break;
 		case OPT_FAST_DENY:
 			opt->fast_deny = true;
+			break;
+		case OPT_CONTROL:
+			opt->control_path = optarg;
+			break;
+		case OPT_NO_CONTROL:
+			opt->no_control = true;
+			break;
+		case OPT_ASK_TIMEOUT:
+			if (duration_parse(optarg, &opt->ask_timeout_ms) < 0) {
+				fprintf(stderr,
+				        "bouncer: --ask-timeout: expected a duration such as "
+				        "500ms, "
+				        "30s or 5m, not \"%s\"\n",
+				        optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_ASK_DEFAULT:
+			if (strcmp(optarg, "allow") == 0 || strcmp(optarg, "deny") == 0) {
+				opt->ask_default_allow = optarg[0] == 'a';
+			} else {
+				fprintf(stderr,
+				        "bouncer: --ask-default: expected allow or deny, not "
+				        "\"%s\"\n",
+				        optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_RULES_FILE:
+			opt->rules_file = optarg;
 			break;
 		case 'q':
 			opt->quiet = true;
@@ -183,6 +256,8 @@ static void finish(struct run *run)
 		return;
 	run->finishing = true;
 	workload_close(&run->workload);
+	if (run->has_live)
+		live_close(&run->live);
 	supervisor_close(&run->sup);
 	if (run->has_log)
 		log_writer_close(&run->log, on_log_closed);
@@ -203,6 +278,90 @@ static void on_all_listeners_closed(struct supervisor *sup)
 
 	if (run->workload_done)
 		finish(run);
+}
+
+static int reload_live(struct live *live, const char *file, json_t **report, bouncer_error_t *err)
+{
+	struct run *run = live->reload_data;
+	int rc = reload_policy(&run->reload, file, report, err);
+
+	if (rc == 0)
+		live->reloads++;
+	else
+		live->reload_failures++;
+	return rc;
+}
+
+static void on_hup(struct workload *w)
+{
+	struct run *run = (struct run *)((char *)w - offsetof(struct run, workload));
+	bouncer_error_t err = {0};
+	json_t *report = NULL, *changes, *warnings;
+	size_t n;
+
+	if (reload_policy(&run->reload, NULL, &report, &err) < 0) {
+		fprintf(stderr,
+		        "bouncer: SIGHUP: reload refused: %s\nbouncer: the old policy keeps "
+		        "running\n",
+		        err.msg);
+		if (run->has_live)
+			run->live.reload_failures++;
+		return;
+	}
+	if (run->has_live)
+		run->live.reloads++;
+	warnings = json_object_get(report, "warnings");
+	for (size_t i = 0; i < json_array_size(warnings); i++)
+		policy_print_warning(json_string_value(json_array_get(warnings, i)));
+	changes = json_object_get(report, "new_workloads_only");
+	n = json_array_size(changes);
+	fprintf(stderr, "bouncer: SIGHUP: policy reloaded from %s\n",
+	        json_string_value(json_object_get(report, "policy")));
+	if (n > 0)
+		fprintf(stderr,
+		        "bouncer: %zu syscalls change between kernel and supervisor: only new "
+		        "workloads see that (`bouncer ctl reload` lists them)\n",
+		        n);
+	json_decref(report);
+}
+
+static int start_live(struct run *run, bouncer_error_t *err)
+{
+	struct compile_options copts = {
+	        .audit = run->opt.audit,
+	        .fast_deny = run->opt.fast_deny && !run->opt.audit,
+	        .route_exec = true,
+	};
+	struct live_options lopt = {
+	        .ask_timeout_ms = run->opt.ask_timeout_ms,
+	        .ask_default_allow = run->opt.ask_default_allow,
+	        .rules_file = run->opt.rules_file,
+	};
+	int rc;
+
+	reload_init(&run->reload, &run->sup, run->compiled,
+	            run->opt.learn ? NULL : run->opt.policy_path, &copts);
+	if (!run->opt.no_control) {
+		if (run->opt.control_path != NULL) {
+			snprintf(run->control_path, sizeof(run->control_path), "%s",
+			         run->opt.control_path);
+		} else {
+			rc = control_default_path(run->control_path, sizeof(run->control_path),
+			                          err);
+			if (rc < 0)
+				return rc;
+		}
+		lopt.control_path = run->control_path;
+	}
+	rc = live_init(&run->live, &run->sup, run->compiled, &lopt, err);
+	if (rc < 0)
+		return rc;
+	run->has_live = true;
+	run->live.reload = reload_live;
+	run->live.reload_data = run;
+	if (!run->opt.quiet && lopt.control_path != NULL)
+		fprintf(stderr, "bouncer: control socket: %s\n", lopt.control_path);
+	return 0;
 }
 
 static void report(struct run *run)
@@ -227,6 +386,7 @@ int cmd_run(int argc, char **argv)
 	struct run *run = calloc(1, sizeof(*run));
 	bouncer_error_t err = {0};
 	const char *policy_name;
+	sigset_t hup;
 	int rc, code = EXIT_BOUNCER_FAILED;
 
 	if (run == NULL)
@@ -262,11 +422,26 @@ int cmd_run(int argc, char **argv)
 		run->sup.log = &run->log;
 	}
 
+	/*
+	 * SIGHUP re-reads the policy, but only once workload_start() has set up the signal
+	 * handles; the control socket exists before that, so a SIGHUP sent as soon as it appears
+	 * waits (blocked) instead of ending bouncer. The launcher does not inherit the mask
+	 * (uv_spawn resets it in the child).
+	 */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
+	rc = start_live(run, &err);
+	if (rc < 0)
+		goto fail;
+
 	rc = workload_start(&run->workload, &run->sup, compiled_policy_kernel_prog(run->compiled),
 	                    compiled_policy_seccomp_flags(run->compiled), run->opt.command, &err);
 	if (rc < 0)
 		goto fail;
 	run->workload.on_exit = on_workload_exit;
+	run->workload.on_hup = on_hup;
+	sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	if (!run->opt.quiet && !run->sup.exits.threads)
 		fprintf(stderr,
 		        "bouncer: note: this kernel has no PIDFD_THREAD (Linux 6.9): a thread id "
@@ -283,7 +458,10 @@ int cmd_run(int argc, char **argv)
 	code = workload_exit_code(&run->workload);
 	if (run->has_log)
 		log_writer_release(&run->log);
+	if (run->has_live)
+		live_release(&run->live);
 	supervisor_release(&run->sup);
+	reload_release(&run->reload);
 	compiled_policy_free(run->compiled);
 	policy_free(run->policy);
 	uv_loop_close(run->loop);
@@ -292,6 +470,11 @@ int cmd_run(int argc, char **argv)
 
 fail:
 	fprintf(stderr, "bouncer: %s\n", err.msg);
+	if (run->has_live) {
+		/* Removes the socket file; the process ends without running the loop again. */
+		live_close(&run->live);
+		live_release(&run->live);
+	}
 	if (run->has_log)
 		log_writer_release(&run->log);
 	if (run->sup.procs != NULL)

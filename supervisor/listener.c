@@ -17,6 +17,7 @@ struct listener {
 	uv_poll_t poll;        /* first member: the handle's address is the listener's */
 	struct listener *next; /* the supervisor's open listeners */
 	int fd;
+	bool ready; /* readable: a notification waits for the check phase */
 	struct supervisor *sup;
 };
 
@@ -51,8 +52,25 @@ static void on_event(uv_poll_t *poll, int status, int events)
 		uv_close((uv_handle_t *)poll, on_closed);
 		return;
 	}
+	/*
+	 * Not answered here but in the loop's check phase, after every other I/O callback of this
+	 * iteration: a thread's exit (exit_watch.c) that epoll reported in the same batch must be
+	 * handled before a notification from a new process that got that thread's id, or the
+	 * record would name the dead thread's process. Costs no syscall.
+	 */
 	if (events & UV_READABLE)
+		l->ready = true;
+}
+
+/* The check phase: one notification from each listener that was readable. */
+void supervisor_run_ready(struct supervisor *sup)
+{
+	for (struct listener *l = sup->listener_list; l != NULL; l = l->next) {
+		if (!l->ready || uv_is_closing((uv_handle_t *)&l->poll))
+			continue;
+		l->ready = false;
 		supervisor_handle_one(l->sup, l->fd);
+	}
 }
 
 int supervisor_add_listener(struct supervisor *sup, int fd)

@@ -168,3 +168,23 @@ int policy_flag_from_name(const char *name, unsigned *out)
 	}
 	return -EINVAL;
 }
+
+const char *policy_op_symbol(enum scmp_compare op)
+{
+	switch (op) {
+	case SCMP_CMP_NE:
+		return "!=";
+	case SCMP_CMP_LT:
+		return "<";
+	case SCMP_CMP_LE:
+		return "<=";
+	case SCMP_CMP_EQ:
+		return "==";
+	case SCMP_CMP_GE:
+		return ">=";
+	case SCMP_CMP_GT:
+		return ">";
+	default:
+		return "?";
+	}
+}

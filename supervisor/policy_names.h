@@ -40,6 +40,9 @@ int policy_op_from_name(const char *name, enum scmp_compare *out);
 /* SCMP_CMP_MASKED_EQ → "SCMP_CMP_MASKED_EQ"; never NULL. */
 const char *policy_op_name(enum scmp_compare op);
 
+/* SCMP_CMP_LE → "<=" for human-readable conditions ("?" for MASKED_EQ, written apart). */
+const char *policy_op_symbol(enum scmp_compare op);
+
 /* "SCMP_ARCH_X86_64" → SCMP_ARCH_X86_64 (any arch this libseccomp knows); 0 when unknown. */
 uint32_t policy_arch_from_name(const char *name);
 

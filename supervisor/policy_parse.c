@@ -624,6 +624,47 @@ static int parse_args(struct parse_ctx *ctx, json_t *args, struct policy_rule *r
 }
 
 /*
+ * An action and the errno that goes with it: a rule's "action"/"errnoRet", or the profile's
+ * "defaultAction"/"defaultErrnoRet" (the action is required; the errno is a warning where the
+ * action does not use it).
+ */
+static int parse_action_and_errno(struct parse_ctx *ctx, json_t *object, const char *action_key,
+                                  const char *errno_key, enum policy_action *action,
+                                  bool *has_errno, uint32_t *errno_value)
+{
+	/* A null action is a wrong type, not an absent one (it is required). */
+	json_t *value = json_object_get(object, action_key);
+	uint64_t errno_ret = 0;
+	size_t old;
+	int r;
+
+	if (value == NULL)
+		return fail(ctx, -EINVAL, "missing \"%s\"", action_key);
+	old = path_push_key(ctx, action_key);
+	r = read_action(ctx, value, action);
+	path_pop(ctx, old);
+	if (r < 0)
+		return r;
+
+	*has_errno = false;
+	value = member(object, errno_key);
+	if (value == NULL)
+		return 0;
+	old = path_push_key(ctx, errno_key);
+	r = read_uint(ctx, value, ERRNO_RET_MAX, &errno_ret);
+	if (r == 0 && !action_uses_errno(*action))
+		r = warn(ctx, "%s has no effect with %s%s", errno_key,
+		         strcmp(action_key, "action") == 0 ? "" : "defaultAction ",
+		         policy_action_name(*action));
+	path_pop(ctx, old);
+	if (r < 0)
+		return r;
+	*has_errno = true;
+	*errno_value = (uint32_t)errno_ret;
+	return 0;
+}
+
+/*
  * The supervisor-side clauses of a NOTIFY rule, parsed now so that their errors stop the
  * workload from starting, with file:line:column like every other policy error.
  */
@@ -670,30 +711,10 @@ static int parse_rule(struct parse_ctx *ctx, json_t *object, size_t index, struc
 	if (r < 0)
 		return r;
 
-	value = member(object, "action");
-	if (value == NULL)
-		return fail(ctx, -EINVAL, "missing \"action\"");
-	old = path_push_key(ctx, "action");
-	r = read_action(ctx, value, &rule->action);
-	path_pop(ctx, old);
+	r = parse_action_and_errno(ctx, object, "action", "errnoRet", &rule->action,
+	                           &rule->has_errno_ret, &rule->errno_ret);
 	if (r < 0)
 		return r;
-
-	value = member(object, "errnoRet");
-	if (value != NULL) {
-		uint64_t errno_ret = 0;
-
-		old = path_push_key(ctx, "errnoRet");
-		r = read_uint(ctx, value, ERRNO_RET_MAX, &errno_ret);
-		if (r == 0 && !action_uses_errno(rule->action))
-			r = warn(ctx, "errnoRet has no effect with %s",
-			         policy_action_name(rule->action));
-		path_pop(ctx, old);
-		if (r < 0)
-			return r;
-		rule->has_errno_ret = true;
-		rule->errno_ret = (uint32_t)errno_ret;
-	}
 
 	value = member(object, "args");
 	if (value != NULL) {
@@ -954,32 +975,13 @@ static int parse_root(struct parse_ctx *ctx, json_t *root)
 	if (r < 0)
 		return r;
 
-	value = json_object_get(root, "defaultAction");
-	if (value == NULL)
-		return fail(ctx, -EINVAL, "missing \"defaultAction\"");
-	old = path_push_key(ctx, "defaultAction");
-	r = read_action(ctx, value, &policy->default_action);
-	path_pop(ctx, old);
+	r = parse_action_and_errno(ctx, root, "defaultAction", "defaultErrnoRet",
+	                           &policy->default_action, &policy->has_default_errno,
+	                           &policy->default_errno);
 	if (r < 0)
 		return r;
-
-	value = member(root, "defaultErrnoRet");
-	if (value != NULL) {
-		uint64_t errno_ret = 0;
-
-		old = path_push_key(ctx, "defaultErrnoRet");
-		r = read_uint(ctx, value, ERRNO_RET_MAX, &errno_ret);
-		if (r == 0 && !action_uses_errno(policy->default_action))
-			r = warn(ctx, "defaultErrnoRet has no effect with defaultAction %s",
-			         policy_action_name(policy->default_action));
-		path_pop(ctx, old);
-		if (r < 0)
-			return r;
-		policy->has_default_errno = true;
-		policy->default_errno = (uint32_t)errno_ret;
-	} else {
+	if (!policy->has_default_errno)
 		policy->default_errno = EPERM;
-	}
 
 	r = parse_arches(ctx, root);
 	if (r < 0)

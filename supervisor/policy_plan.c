@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "policy_compile.h"
+#include "policy_names.h"
 #include "policy_compile_internal.h"
 #include "supervise_check.h"
 
@@ -92,26 +93,6 @@ static const char *plan_destination(uint32_t kernel_action)
 	                                                                           : "kernel";
 }
 
-static const char *plan_op(enum scmp_compare op)
-{
-	switch (op) {
-	case SCMP_CMP_NE:
-		return "!=";
-	case SCMP_CMP_LT:
-		return "<";
-	case SCMP_CMP_LE:
-		return "<=";
-	case SCMP_CMP_EQ:
-		return "==";
-	case SCMP_CMP_GE:
-		return ">=";
-	case SCMP_CMP_GT:
-		return ">";
-	default:
-		return "?";
-	}
-}
-
 static void plan_print_conditions(FILE *out, const struct compiled_policy *compiled,
                                   const struct policy_rule *rule)
 {
@@ -127,7 +108,7 @@ static void plan_print_conditions(FILE *out, const struct compiled_policy *compi
 			fprintf(out, "arg%u & 0x%llx == 0x%llx", arg->index,
 			        (unsigned long long)arg->value, (unsigned long long)arg->value_two);
 		else
-			fprintf(out, "arg%u %s 0x%llx", arg->index, plan_op(arg->op),
+			fprintf(out, "arg%u %s 0x%llx", arg->index, policy_op_symbol(arg->op),
 			        (unsigned long long)arg->value);
 	}
 }
@@ -164,7 +145,8 @@ static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
 	for (size_t i = 0; i < rule->n_names; i++) {
 		if (supervise_rule_exec_not_race_free(rule->supervise_model, rule->names[i])) {
 			/* docs/inspection.md, "execve": the kernel reads path and argv again. */
-			fputs(" [not race-free: exec allowed after checking its path/argv, answered "
+			fputs(" [not race-free: exec allowed after checking its path/argv, "
+			      "answered "
 			      "CONTINUE]",
 			      out);
 			break;

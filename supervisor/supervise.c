@@ -46,6 +46,7 @@ struct supervise_state {
 	struct creds_fd_cache status_fds;
 	struct target_creds creds;
 	bool acting;        /* the supervisor's thread acts as the target (creds entered) */
+	bool ask_allows;    /* supervise_decide_ask_allowed(): "ask" reads as "allow" */
 	bool warned_enosys; /* a missing kernel feature was reported once */
 	struct path_resolve_proc_hook proc_hook;
 	unsigned n_exec_checks;
@@ -428,6 +429,13 @@ static void exec_check_add(struct supervise_state *st, pid_t pid, const struct p
 	snprintf(c->path, sizeof(c->path), "%s", pr->path);
 }
 
+void supervise_decide_ask_allowed(struct supervisor *sup, struct notification *n)
+{
+	sup->supervise->ask_allows = true;
+	supervise_decide(sup, n);
+	sup->supervise->ask_allows = false;
+}
+
 void supervise_exec_verify(struct supervisor *sup, struct notification *n)
 {
 	struct supervise_state *st = sup->supervise;
@@ -632,6 +640,9 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	    req.args[4] == 0)
 		pointers = false;
 
+	/* An operator allowed the held call: decided again now, "ask" is an allow (emulated). */
+	if (dec.verdict == SUPERVISE_ASK && st->ask_allows)
+		dec.verdict = SUPERVISE_ALLOW;
 	switch (dec.verdict) {
 	case SUPERVISE_DENY:
 	case SUPERVISE_ASK:

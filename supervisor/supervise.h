@@ -30,6 +30,15 @@ void supervise_state_free(struct supervise_state *st);
 void supervise_decide(struct supervisor *sup, struct notification *n);
 
 /*
+ * An operator's (or the ask default's) "allow" of a call held by an "ask" clause (live review,
+ * pending.c): decides n again from the caller's memory as it is now, with "ask" read as
+ * "allow", so the allow is emulated on the checked copy like any allow clause and never
+ * answered CONTINUE on pointer contents. Memory that now leads to another clause gets that
+ * clause's answer.
+ */
+void supervise_decide_ask_allowed(struct supervisor *sup, struct notification *n);
+
+/*
  * Every notification: if n's process exec'd a program a clause checked, verify that
  * /proc/PID/exe is that program; a mismatch is recorded loudly ("exec_mismatch": true).
  */

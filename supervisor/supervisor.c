@@ -13,8 +13,14 @@
 #include <seccomp.h>
 
 #include "decide.h"
+#include "live.h"
 #include "record.h"
 #include "supervise.h"
+
+static void on_check(uv_check_t *check)
+{
+	supervisor_run_ready(check->data);
+}
 
 int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compiled_policy *policy,
                     const char *policy_name, bool audit, bouncer_error_t *err)
@@ -66,6 +72,11 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 		supervisor_release(sup);
 		return bouncer_error_set(err, -ENOMEM, "out of memory");
 	}
+	uv_check_init(loop, &sup->check);
+	sup->check.data = sup;
+	uv_check_start(&sup->check, on_check);
+	/* The check handle alone must not keep the loop alive: listeners and workloads do. */
+	uv_unref((uv_handle_t *)&sup->check);
 
 	if (getrandom(id, sizeof(id), 0) != sizeof(id)) {
 		uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -80,6 +91,8 @@ int supervisor_init(struct supervisor *sup, uv_loop_t *loop, const struct compil
 void supervisor_close(struct supervisor *sup)
 {
 	exit_watch_close(&sup->exits, NULL);
+	if (!uv_is_closing((uv_handle_t *)&sup->check))
+		uv_close((uv_handle_t *)&sup->check, NULL);
 }
 
 void supervisor_release(struct supervisor *sup)
@@ -138,6 +151,8 @@ static void write_record(struct supervisor *sup, const struct notification *n)
 	summary_count(sup->summary, &r, n->arch);
 	if (sup->log != NULL && log_writer_append_record(sup->log, &r) < 0)
 		sup->record_failures++;
+	if (sup->live != NULL)
+		live_record(sup->live, &r);
 }
 
 /*
@@ -242,6 +257,14 @@ void supervisor_handle_one(struct supervisor *sup, int fd)
 
 	if (notification_receive(sup, fd, n) < 0)
 		return;
-	notification_decide(sup, n);
+	/* Live review: a grant or remembered rule decides before the policy; "ask" waits. */
+	if (sup->live == NULL || !live_before_decide(sup->live, n)) {
+		notification_decide(sup, n);
+		/* Not held (no live review, audit): hold's prepared answer is given. */
+		if (sup->live != NULL && live_after_decide(sup->live, n))
+			return;
+	}
 	supervisor_answer(sup, n);
+	if (sup->live != NULL)
+		live_answered(sup->live, n);
 }

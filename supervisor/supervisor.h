@@ -43,6 +43,7 @@ struct notification {
 
 struct listener;
 struct supervise_state;
+struct live;
 
 struct supervisor {
 	uv_loop_t *loop;
@@ -54,6 +55,7 @@ struct supervisor {
 	struct syscall_names names;
 	struct procinfo_cache *procs;
 	struct exit_watch exits; /* forgets threads in procs when they exit */
+	uv_check_t check;        /* answers readable listeners after the iteration's other events */
 	struct summary *summary;
 	struct log_writer *log; /* NULL: no -o */
 	char run_id[17];
@@ -62,8 +64,9 @@ struct supervisor {
 	struct listener *listener_list; /* open listeners, for closing them all */
 	bool sync_wake_up;              /* the kernel took SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool quiet;
-	struct notification current; /* the one being handled (no allocation per call) */
+	struct notification current;       /* the one being handled (no allocation per call) */
 	struct supervise_state *supervise; /* supervise clauses: gather buffers (supervise.h) */
+	struct live *live;                 /* live review (live.h), NULL when off */
 	/* Called when the last listener closes. */
 	void (*on_all_listeners_closed)(struct supervisor *sup);
 	/* Statistics. */
@@ -88,6 +91,9 @@ int supervisor_add_listener(struct supervisor *sup, int listener_fd);
  * kernel's answer when no supervisor listens). on_all_listeners_closed runs afterwards.
  */
 void supervisor_close_listeners(struct supervisor *sup);
+
+/* The loop's check phase: answers one notification of each readable listener. */
+void supervisor_run_ready(struct supervisor *sup);
 
 /* Hot path: receive one notification from listener_fd and answer it. Never exits. */
 void supervisor_handle_one(struct supervisor *sup, int listener_fd);

@@ -133,9 +133,11 @@ static void on_signal(uv_signal_t *handle, int signum)
 	if (w->exited)
 		return;
 	if (signum == SIGHUP) {
-		/* SIGHUP is reserved for re-reading the policy (live review); not forwarded. */
-		fprintf(stderr, "bouncer: SIGHUP: policy reload is not available in this version; "
-		                "ignored\n");
+		/* SIGHUP re-reads the policy (live review, reload.h); it is not forwarded. */
+		if (w->on_hup != NULL)
+			w->on_hup(w);
+		else
+			fprintf(stderr, "bouncer: SIGHUP: no policy reload in this run; ignored\n");
 		return;
 	}
 	uv_process_kill(&w->process, signum);

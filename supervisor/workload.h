@@ -29,6 +29,8 @@ struct workload {
 	int64_t exit_status;
 	int term_signal;
 	bool listener_received;
+	/* SIGHUP to bouncer: re-read the policy (not forwarded); NULL: ignored. */
+	void (*on_hup)(struct workload *w);
 	/* Called once the workload has exited and its hand-off is over. */
 	void (*on_exit)(struct workload *w);
 };

@@ -320,7 +320,7 @@ START_TEST(a_fifo_without_writer_does_not_block_the_supervisor)
 }
 END_TEST
 
-START_TEST(ask_is_a_deny_until_holding_exists)
+START_TEST(ask_unanswered_is_the_rules_default_deny)
 {
 	struct fixture fx;
 	struct h_result r;
@@ -338,13 +338,20 @@ START_TEST(ask_is_a_deny_until_holding_exists)
 	             a);
 	write_file(fx.policy, text, 0644);
 	free(text);
-	run_probe(&r, &fx, true, (const char *[]){"open", a, NULL});
+	/* Held for an operator (live review); nobody answers: the ask default, a deny with the
+	 * rule's default errno. */
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "--no-control", "--ask-timeout", "200ms", "-p",
+	      fx.policy, "-o", fx.log, "--", fx.probe, "open", a, NULL);
+	h_assert_exit(&r, 0);
 	ck_assert_msg(h_has_line(r.out, h_fmt("open %s: -1 EROFS", a)), "%s", r.out);
 	h_read_records(fx.log, &rs);
 	rec = record_for_path(&rs, "openat", a);
 	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
 	ck_assert_str_eq(h_str(rec, "action"), "deny");
 	ck_assert_int_eq(h_int(rec, "clause"), 0);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(rec, "decided_by"), "by")),
+	        "timeout");
 	h_records_free(&rs);
 	h_result_free(&r);
 }
@@ -1009,7 +1016,7 @@ int main(void)
 	tcase_add_test(tc, a_fifo_without_writer_does_not_block_the_supervisor);
 	tcase_add_test(tc, no_supervisor_descriptor_reaches_the_workload);
 	tcase_add_test(tc, openat2_resolve_restrictions_hold_as_without_bouncer);
-	tcase_add_test(tc, ask_is_a_deny_until_holding_exists);
+	tcase_add_test(tc, ask_unanswered_is_the_rules_default_deny);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_another_user);
 	tcase_add_test(tc, created_files_match_an_unsupervised_run_as_root);
 	tcase_add_test(tc, connect_allowed_address_connects_denied_is_refused);
