@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "emulate.h"
 #include "errno_name.h"
 #include "supervise_parse.h"
 
@@ -165,6 +166,39 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 		return true;
 	}
 	return false;
+}
+
+int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err)
+{
+	json_t *clauses, *deflt;
+	char *names[] = {rule->syscall};
+	char where[256];
+	int rc;
+
+	if (strlen(glob) >= sizeof(rule->path_glob))
+		return bouncer_error_set(err, -ENAMETOOLONG, "path: longer than %zu bytes",
+		                         sizeof(rule->path_glob) - 1);
+	if (!rule->deny && !emulate_supported(rule->syscall) &&
+	    strcmp(rule->syscall, "execve") != 0 && strcmp(rule->syscall, "execveat") != 0)
+		return bouncer_error_set(
+		        err, -EINVAL,
+		        "path: bouncer cannot emulate %s, and an allow on its path "
+		        "must not be answered CONTINUE",
+		        rule->syscall);
+	clauses = json_pack("[{s:[s],s:s}]", "paths", glob, "decision",
+	                    rule->deny ? "deny" : "allow");
+	if (rule->deny)
+		json_object_set_new(json_array_get(clauses, 0), "errno",
+		                    json_integer(rule->errno_value));
+	deflt = json_pack("{s:s}", "decision", "ask");
+	rc = supervise_parse(clauses, deflt, 0, names, 1, EPERM, &rule->paths, where, sizeof(where),
+	                     err);
+	json_decref(clauses);
+	json_decref(deflt);
+	if (rc < 0)
+		return rc;
+	snprintf(rule->path_glob, sizeof(rule->path_glob), "%s", glob);
+	return 0;
 }
 
 static json_t *args_to_json(const struct grant *rule)
