@@ -336,6 +336,18 @@ static int rule_from_json(json_t *o, size_t i, const char *file, struct grant *r
 		rule->args[j].index = (unsigned)json_integer_value(index);
 		rule->n_args = j + 1;
 	}
+	if (json_object_get(o, "path") != NULL) {
+		const char *path = json_string_value(json_object_get(o, "path"));
+		bouncer_error_t why = {0};
+
+		if (path == NULL || path[0] != '/')
+			return bouncer_error_set(err, -EINVAL,
+			                         "%s: rules[%zu].path: expected an absolute glob",
+			                         file, i);
+		if (grant_set_path(rule, path, &why) < 0)
+			return bouncer_error_set(err, -EINVAL, "%s: rules[%zu].%s", file, i,
+			                         why.msg);
+	}
 	return 0;
 }
 
@@ -366,6 +378,7 @@ int grants_load(struct grants *g, bouncer_error_t *err)
 		if (rc == 0)
 			rc = add(g, &rule, err);
 		if (rc < 0) {
+			supervise_rule_free(rule.paths);
 			json_decref(root);
 			return rc;
 		}
@@ -394,6 +407,8 @@ int grants_save(const struct grants *g, bouncer_error_t *err)
 		              "decision", rule->deny ? "deny" : "allow");
 		if (rule->deny)
 			json_object_set_new(o, "errno", json_string(errno_name(rule->errno_value)));
+		if (rule->path_glob[0] != '\0')
+			json_object_set_new(o, "path", json_string(rule->path_glob));
 		json_array_append_new(list, o);
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", g->rules_file);

@@ -672,6 +672,73 @@ START_TEST(remember_deny_on_a_path_answers_that_path_only)
 }
 END_TEST
 
+START_TEST(remember_always_on_a_path_persists_to_the_next_run)
+{
+	char *dir = h_tmpdir(), *files = h_join(dir, "files"), *rules = h_join(dir, "rules.json");
+	char *policy, *file;
+	const char *extra[] = {"-p", NULL, "--rules-file", rules, NULL};
+	const char *probe[] = {"cat", NULL, "cat", NULL, NULL};
+	const char *second_probe[] = {"waitfile", "@/go", "cat", NULL, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *list, *recs[4], *saved, *rule;
+	json_error_t jerr;
+	long long remembered;
+
+	ck_assert_int_eq(mkdir(files, 0755), 0);
+	file = data_file(files, "a", "AAA");
+	policy = ask_dir_policy(dir);
+	extra[1] = policy;
+	probe[1] = probe[3] = second_probe[3] = file;
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 1);
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), "--remember", "always",
+	      NULL);
+	ck_assert_msg(c.code == 0, "allow --remember always: %d %s", c.code, c.err);
+	c_result_free(&c);
+	json_decref(list);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_count_lines_with(r.out, h_fmt("cat %s: AAA", file)) == 2, "stdout:\n%s",
+	              r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(path_records(&rs, file, recs, 4) == 2, "records:\n%s", h_records_dump(&rs));
+	remembered = json_integer_value(json_object_get(recs[0], "remembered"));
+	ck_assert_int_gt(remembered, 0);
+	/* The second open was not held: answered by the rule, emulated. */
+	ck_assert_ptr_null(json_object_get(recs[1], "decided_by"));
+	ck_assert_str_eq(h_str(recs[1], "action"), "allow");
+	ck_assert_int_eq(json_integer_value(json_object_get(recs[1], "remembered")), remembered);
+	ck_assert_msg(json_is_true(json_object_get(recs[1], "emulated")), "records:\n%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+
+	saved = json_load_file(rules, 0, &jerr);
+	ck_assert_msg(saved != NULL, "rules file: %s", jerr.text);
+	ck_assert_int_eq(json_array_size(json_object_get(saved, "rules")), 1);
+	rule = json_array_get(json_object_get(saved, "rules"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(rule, "path")), file);
+	ck_assert_str_eq(json_string_value(json_object_get(rule, "decision")), "allow");
+	json_decref(saved);
+
+	/* The next run starts with the rule: the open is not held. */
+	c_start(&run, extra, second_probe);
+	c_touch(&run, "go");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", file)), "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(path_records(&rs, file, recs, 4) == 1, "records:\n%s", h_records_dump(&rs));
+	ck_assert_ptr_null(json_object_get(recs[0], "decided_by"));
+	ck_assert_msg(json_is_integer(json_object_get(recs[0], "remembered")) &&
+	                      json_is_true(json_object_get(recs[0], "emulated")),
+	              "records:\n%s", h_records_dump(&rs));
+	h_records_free(&rs);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -757,6 +824,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, audit_mode_does_not_hold);
 	tcase_add_test(tc, allowing_a_path_ask_is_emulated_never_continued);
 	tcase_add_test(tc, remember_deny_on_a_path_answers_that_path_only);
+	tcase_add_test(tc, remember_always_on_a_path_persists_to_the_next_run);
 	tcase_add_test(tc, a_full_table_answers_with_the_ask_default_at_once);
 	tcase_add_test(tc, killed_while_held_disappears);
 	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);
