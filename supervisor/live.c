@@ -498,6 +498,43 @@ static int remember(struct live *live, const struct pending_entry *e, const char
 	return id;
 }
 
+/*
+ * Answers the held calls that the grants and remembered rules now decide (a rule was just
+ * added), the way they will decide later calls: each is tried exactly as a new notification
+ * would be, so a path condition is checked on the held caller's memory, a count is used up,
+ * and the record says which rule decided. Returns the ids answered (new reference).
+ */
+static json_t *release_decided(struct live *live, uid_t uid)
+{
+	struct pending_entry *held[PENDING_MAX];
+	struct pending_answer a = {.decided = true, .by = PENDING_BY_OPERATOR, .uid = uid};
+	json_t *ids = json_array();
+	unsigned count;
+	static char saved_extra[sizeof(((struct notification *)NULL)->extra)];
+
+	pending_sweep(&live->pending);
+	count = pending_list(&live->pending, held);
+	for (unsigned i = 0; i < count; i++) {
+		struct notification *n = &held[i]->n;
+		struct decision saved = n->decision;
+		struct policy_verdict verdict = n->verdict;
+		uint64_t id = held[i]->id;
+
+		memcpy(saved_extra, n->extra, sizeof(saved_extra));
+		if (live_before_decide(live, n)) {
+			a.allow = n->decision.action == RECORD_ALLOW;
+			pending_answer(&live->pending, held[i], &a);
+			json_array_append_new(ids, json_integer((json_int_t)id));
+			continue;
+		}
+		/* Still held, as it was: its prepared answer is the ask's. */
+		n->decision = saved;
+		n->verdict = verdict;
+		memcpy(n->extra, saved_extra, sizeof(saved_extra));
+	}
+	return ids;
+}
+
 static json_t *cmd_answer(struct live *live, struct control_client *client, json_t *req, bool allow)
 {
 	json_t *id_json = json_object_get(req, "id"), *reply, *remembered = NULL;
@@ -546,23 +583,10 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 	pending_answer(&live->pending, e, &a);
 	reply = ok();
 	if (remembered != NULL) {
-		json_t *also = json_array();
-
-		struct pending_entry *held[PENDING_MAX];
-		unsigned n = pending_list(&live->pending, held);
-
 		/* The rule answers the held calls it matches, as it will answer later ones. */
-		for (unsigned i = 0; i < n; i++) {
-			/* A path rule needs the held call's memory: not matched here. */
-			if (made.paths != NULL ||
-			    !grant_matches(&made, held[i]->n.name, held[i]->who.pid,
-			                   (const uint64_t *)held[i]->n.req.data.args))
-				continue;
-			json_array_append_new(also, json_integer((json_int_t)held[i]->id));
-			pending_answer(&live->pending, held[i], &a);
-		}
 		json_object_set_new(reply, "remembered", remembered);
-		json_object_set_new(reply, "also_answered", also);
+		json_object_set_new(reply, "also_answered",
+		                    release_decided(live, control_client_uid(client)));
 	}
 	return reply;
 }
@@ -682,6 +706,9 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 	rule.id = (unsigned)id;
 	reply = ok();
 	json_object_set_new(reply, "grant", grant_to_json(&rule, pending_now_ms()));
+	/* Calls held before the grant that it allows are answered now, not at their timeout. */
+	json_object_set_new(reply, "also_answered",
+	                    release_decided(live, control_client_uid(client)));
 	if (policy_route_of(live->kernel_policy, arch, nr) == ROUTE_MIXED)
 		json_object_set_new(reply, "note",
 		                    json_string("the kernel filter decides some calls of this "
