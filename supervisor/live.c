@@ -504,7 +504,7 @@ static int remember(struct live *live, const struct pending_entry *e, const char
  * would be, so a path condition is checked on the held caller's memory, a count is used up,
  * and the record says which rule decided. Returns the ids answered (new reference).
  */
-static json_t *release_decided(struct live *live, uid_t uid)
+json_t *live_release_decided(struct live *live, uid_t uid, bool policy)
 {
 	struct pending_entry *held[PENDING_MAX];
 	struct pending_answer a = {.decided = true, .by = PENDING_BY_OPERATOR, .uid = uid};
@@ -526,6 +526,18 @@ static json_t *release_decided(struct live *live, uid_t uid)
 			pending_answer(&live->pending, held[i], &a);
 			json_array_append_new(ids, json_integer((json_int_t)id));
 			continue;
+		}
+		if (policy && !live->sup->audit) {
+			/* The reloaded policy decides it as it would a new call (hold: "ask"
+			 * still). */
+			supervisor_decide(live->sup, n);
+			if (!n->decision.hold) {
+				a.allow = n->decision.action != RECORD_DENY &&
+				          n->decision.action != RECORD_KILL;
+				pending_answer(&live->pending, held[i], &a);
+				json_array_append_new(ids, json_integer((json_int_t)id));
+				continue;
+			}
 		}
 		/* Still held, as it was: its prepared answer is the ask's. */
 		n->decision = saved;
@@ -586,7 +598,7 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 		/* The rule answers the held calls it matches, as it will answer later ones. */
 		json_object_set_new(reply, "remembered", remembered);
 		json_object_set_new(reply, "also_answered",
-		                    release_decided(live, control_client_uid(client)));
+		                    live_release_decided(live, control_client_uid(client), false));
 	}
 	return reply;
 }
@@ -708,7 +720,7 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 	json_object_set_new(reply, "grant", grant_to_json(&rule, pending_now_ms()));
 	/* Calls held before the grant that it allows are answered now, not at their timeout. */
 	json_object_set_new(reply, "also_answered",
-	                    release_decided(live, control_client_uid(client)));
+	                    live_release_decided(live, control_client_uid(client), false));
 	if (policy_route_of(live->kernel_policy, arch, nr) == ROUTE_MIXED)
 		json_object_set_new(reply, "note",
 		                    json_string("the kernel filter decides some calls of this "
@@ -752,6 +764,9 @@ static json_t *cmd_reload(struct live *live, struct control_client *client, json
 	reply = ok();
 	json_object_update(reply, report);
 	json_decref(report);
+	/* Held calls the new policy decides are answered now, not at their timeout. */
+	json_object_set_new(reply, "also_answered",
+	                    live_release_decided(live, control_client_uid(client), true));
 	return reply;
 }
 
