@@ -739,6 +739,63 @@ START_TEST(remember_always_on_a_path_persists_to_the_next_run)
 }
 END_TEST
 
+START_TEST(remember_without_decoded_paths_is_refused)
+{
+	/* The whole rule asks (no path clause): a held open has no decoded path to remember. */
+	char *dir = h_tmpdir(), *files = h_join(dir, "files"), *policy = h_join(dir, "p.json");
+	char *file;
+	const char *extra[] = {"-p", policy, NULL};
+	const char *probe[] = {"cat", NULL, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	json_t *list;
+	FILE *f;
+
+	ck_assert_int_eq(mkdir(files, 0755), 0);
+	file = data_file(files, "a", "AAA");
+	probe[1] = file;
+	f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	           " \"syscalls\": [{\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"default\": {\"decision\": \"ask\"}}]}\n");
+	fclose(f);
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 1);
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), "--remember", "always",
+	      NULL);
+	ck_assert_int_eq(c.code, 1);
+	ck_assert_msg(strstr(c.err, "remember always: not supported for this openat call") &&
+	                      strstr(c.err, "no single decoded path") &&
+	                      strstr(c.err, "answer once instead"),
+	              "stderr: %s", c.err);
+	c_result_free(&c);
+	json_decref(list);
+	/* Nothing was answered: every open (the loader's too) is held until allowed once each;
+	 * the run's socket goes away when it ends. */
+	for (int round = 0; round < 2000; round++) {
+		json_t *reply;
+
+		c_ctl(&c, run.sock, "pending", "--json", NULL);
+		reply = c.code == 0 ? json_loads(c.out, 0, NULL) : NULL;
+		c_result_free(&c);
+		if (reply == NULL)
+			break;
+		list = json_object_get(reply, "pending");
+		for (size_t i = 0; i < json_array_size(list); i++) {
+			c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, i)), NULL);
+			c_result_free(&c);
+		}
+		json_decref(reply);
+		usleep(10000);
+	}
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", file)), "stdout:\n%s", r.out);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -825,6 +882,7 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, allowing_a_path_ask_is_emulated_never_continued);
 	tcase_add_test(tc, remember_deny_on_a_path_answers_that_path_only);
 	tcase_add_test(tc, remember_always_on_a_path_persists_to_the_next_run);
+	tcase_add_test(tc, remember_without_decoded_paths_is_refused);
 	tcase_add_test(tc, a_full_table_answers_with_the_ask_default_at_once);
 	tcase_add_test(tc, killed_while_held_disappears);
 	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);
