@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -308,8 +309,12 @@ static void on_hup(struct workload *w)
 			run->live.reload_failures++;
 		return;
 	}
-	if (run->has_live)
+	if (run->has_live) {
 		run->live.reloads++;
+		/* Held calls the new policy decides are answered now (by whoever sent SIGHUP:
+		 * recorded with the run's own uid). */
+		json_decref(live_release_decided(&run->live, getuid(), true));
+	}
 	warnings = json_object_get(report, "warnings");
 	for (size_t i = 0; i < json_array_size(warnings); i++)
 		policy_print_warning(json_string_value(json_array_get(warnings, i)));

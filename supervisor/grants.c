@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "emulate.h"
 #include "errno_name.h"
 #include "supervise_parse.h"
 
@@ -167,6 +168,39 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 	return false;
 }
 
+int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err)
+{
+	json_t *clauses, *deflt;
+	char *names[] = {rule->syscall};
+	char where[256];
+	int rc;
+
+	if (strlen(glob) >= sizeof(rule->path_glob))
+		return bouncer_error_set(err, -ENAMETOOLONG, "path: longer than %zu bytes",
+		                         sizeof(rule->path_glob) - 1);
+	if (!rule->deny && !emulate_supported(rule->syscall) &&
+	    strcmp(rule->syscall, "execve") != 0 && strcmp(rule->syscall, "execveat") != 0)
+		return bouncer_error_set(
+		        err, -EINVAL,
+		        "path: bouncer cannot emulate %s, and an allow on its path "
+		        "must not be answered CONTINUE",
+		        rule->syscall);
+	clauses = json_pack("[{s:[s],s:s}]", "paths", glob, "decision",
+	                    rule->deny ? "deny" : "allow");
+	if (rule->deny)
+		json_object_set_new(json_array_get(clauses, 0), "errno",
+		                    json_integer(rule->errno_value));
+	deflt = json_pack("{s:s}", "decision", "ask");
+	rc = supervise_parse(clauses, deflt, 0, names, 1, EPERM, &rule->paths, where, sizeof(where),
+	                     err);
+	json_decref(clauses);
+	json_decref(deflt);
+	if (rc < 0)
+		return rc;
+	snprintf(rule->path_glob, sizeof(rule->path_glob), "%s", glob);
+	return 0;
+}
+
 static json_t *args_to_json(const struct grant *rule)
 {
 	json_t *args = json_array();
@@ -302,6 +336,18 @@ static int rule_from_json(json_t *o, size_t i, const char *file, struct grant *r
 		rule->args[j].index = (unsigned)json_integer_value(index);
 		rule->n_args = j + 1;
 	}
+	if (json_object_get(o, "path") != NULL) {
+		const char *path = json_string_value(json_object_get(o, "path"));
+		bouncer_error_t why = {0};
+
+		if (path == NULL || path[0] != '/')
+			return bouncer_error_set(err, -EINVAL,
+			                         "%s: rules[%zu].path: expected an absolute glob",
+			                         file, i);
+		if (grant_set_path(rule, path, &why) < 0)
+			return bouncer_error_set(err, -EINVAL, "%s: rules[%zu].%s", file, i,
+			                         why.msg);
+	}
 	return 0;
 }
 
@@ -332,6 +378,7 @@ int grants_load(struct grants *g, bouncer_error_t *err)
 		if (rc == 0)
 			rc = add(g, &rule, err);
 		if (rc < 0) {
+			supervise_rule_free(rule.paths);
 			json_decref(root);
 			return rc;
 		}
@@ -360,6 +407,8 @@ int grants_save(const struct grants *g, bouncer_error_t *err)
 		              "decision", rule->deny ? "deny" : "allow");
 		if (rule->deny)
 			json_object_set_new(o, "errno", json_string(errno_name(rule->errno_value)));
+		if (rule->path_glob[0] != '\0')
+			json_object_set_new(o, "path", json_string(rule->path_glob));
 		json_array_append_new(list, o);
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", g->rules_file);

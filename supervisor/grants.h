@@ -105,6 +105,14 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 bool grant_matches(const struct grant *rule, const char *syscall, pid_t pid,
                    const uint64_t args[6]);
 
+/*
+ * Gives rule the path condition glob: the supervise clause {"paths": [glob], "decision":
+ * "allow"} (or "deny" with rule->errno_value when rule->deny), "ask" meaning "no match". An
+ * allow must be emulated, so a syscall bouncer cannot emulate is refused. Returns 0, or a
+ * negative errno with err set.
+ */
+int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err);
+
 /* Drops every rule (closing pidfds). */
 void grants_release(struct grants *g);
 

@@ -91,24 +91,31 @@ static json_t *args_json(const uint64_t args[6])
  * given and resolved, the socket address, argv): the record members already gathered in
  * n->extra, so an operator decides on what the call really names.
  */
-static void decoded_json(json_t *o, const struct notification *n)
+static json_t *extra_members(const struct notification *n)
 {
-	static const char *const keys[] = {"paths", "address", "argv"};
-	json_t *members, *decoded;
 	size_t len = strlen(n->extra);
+	json_t *members;
 	char *text;
 
 	if (len < 2 || n->extra[0] != ',')
-		return;
+		return NULL;
 	text = malloc(len + 2);
 	if (text == NULL)
-		return;
+		return NULL;
 	text[0] = '{';
 	memcpy(text + 1, n->extra + 1, len - 1);
 	text[len] = '}';
 	text[len + 1] = '\0';
 	members = json_loads(text, 0, NULL);
 	free(text);
+	return members;
+}
+
+static void decoded_json(json_t *o, const struct notification *n)
+{
+	static const char *const keys[] = {"paths", "address", "argv"};
+	json_t *members = extra_members(n), *decoded;
+
 	if (members == NULL)
 		return;
 	decoded = json_object();
@@ -240,8 +247,13 @@ static bool path_grant_decides(struct live *live, struct notification *n, struct
 	/* The clause's fallback is "ask": a hold here means the path did not match. */
 	supervise_decide(live->sup, n);
 	n->verdict = policy;
-	if (n->decision.hold || n->decision.action != RECORD_ALLOW) {
-		/* Not this grant (or the path could not be read): the policy decides, afresh. */
+	/*
+	 * A hold means the path did not match; a deny without a remembered deny, or with the
+	 * reason a read failed (gather_errno), is not this rule's either: the policy decides
+	 * afresh, and a failed read is never attributed to the rule.
+	 */
+	if (n->decision.hold || (n->decision.action != RECORD_ALLOW &&
+	                         (!rule->deny || strstr(n->extra, "\"gather_errno\"") != NULL))) {
 		n->extra[0] = '\0';
 		return false;
 	}
@@ -375,8 +387,64 @@ static bool has_pointer_conditions(const char *name)
 	return a != NULL && (a->n_paths > 0 || a->addr >= 0 || a->argv >= 0);
 }
 
-/* The remembered rule for an operator's answer to e: the same syscall, and the argument
- * values the deciding policy rule looked at. */
+/* A glob that matches exactly path: glob.c's special characters escaped with a backslash. */
+static bool glob_escape(const char *path, char *out, size_t size)
+{
+	size_t used = 0;
+
+	for (const char *c = path; *c != '\0'; c++) {
+		if (strchr("*?[]{}\\", *c) != NULL) {
+			if (used + 1 >= size)
+				return false;
+			out[used++] = '\\';
+		}
+		if (used + 1 >= size)
+			return false;
+		out[used++] = *c;
+	}
+	out[used] = '\0';
+	return true;
+}
+
+/*
+ * The path condition of a remembered rule for a call whose decision depended on its path: the
+ * clause {"paths": [the resolved path, escaped], "decision": ...} ("ask" as "no match"), so a
+ * later call naming the same file is decided by the same answer, checked on the caller's
+ * memory and allowed by emulation (never CONTINUE). Refused, with a message, for calls whose
+ * decision depended on an address or argv, or whose paths were not decoded.
+ */
+static int remember_path(struct live *live, const struct pending_entry *e, struct grant *rule,
+                         bouncer_error_t *err)
+{
+	const struct notification *n = &e->n;
+	const struct syscall_args *sa = syscall_args_lookup(n->name);
+	json_t *members, *paths;
+	const char *resolved = NULL;
+	char glob[sizeof(rule->path_glob)];
+	bouncer_error_t why = {0};
+
+	if (sa->addr >= 0 || sa->argv >= 0)
+		return bouncer_error_set(err, -ENOTSUP, "an address or argv");
+	members = extra_members(n);
+	paths = json_object_get(members, "paths");
+	if (json_array_size(paths) == 1)
+		resolved = json_string_value(json_object_get(json_array_get(paths, 0), "resolved"));
+	if (resolved == NULL || resolved[0] != '/' || !glob_escape(resolved, glob, sizeof(glob))) {
+		json_decref(members);
+		return bouncer_error_set(err, -ENOTSUP,
+		                         "memory it could not name (no single decoded path)");
+	}
+	json_decref(members);
+	if (!rule->deny && !emulate_supported(n->name))
+		return bouncer_error_set(err, -ENOTSUP, "a path, and bouncer cannot emulate %s",
+		                         n->name);
+	if (grant_set_path(rule, glob, &why) < 0)
+		return bouncer_error_set(err, -ENOTSUP, "a path (%s)", why.msg);
+	return 0;
+}
+
+/* The remembered rule for an operator's answer to e: the same syscall, the argument values
+ * the deciding policy rule looked at, and the resolved path when the decision read one. */
 static int remember(struct live *live, const struct pending_entry *e, const char *scope, bool deny,
                     int errno_value, struct grant *made, json_t **summary, bouncer_error_t *err)
 {
@@ -407,13 +475,76 @@ static int remember(struct live *live, const struct pending_entry *e, const char
 		rule.pid = e->who.pid;
 	else
 		rule.persist = true;
+	if (has_pointer_conditions(n->name)) {
+		bouncer_error_t why = {0};
+
+		if (remember_path(live, e, &rule, &why) < 0)
+			return bouncer_error_set(
+			        err, -ENOTSUP,
+			        "remember %s: not supported for this %s call: its decision "
+			        "depended "
+			        "on %s (memory, not registers); answer once instead, or use "
+			        "`bouncer ctl grant %s --path GLOB`",
+			        scope, n->name, why.msg, n->name);
+	}
 	id = grants_add(&live->grants, &rule, err);
+	if (id < 0)
+		supervise_rule_free(rule.paths);
 	if (id > 0) {
 		rule.id = (unsigned)id;
 		*summary = grant_to_json(&rule, pending_now_ms());
 		*made = rule;
 	}
 	return id;
+}
+
+/*
+ * Answers the held calls that the grants and remembered rules now decide (a rule was just
+ * added), the way they will decide later calls: each is tried exactly as a new notification
+ * would be, so a path condition is checked on the held caller's memory, a count is used up,
+ * and the record says which rule decided. Returns the ids answered (new reference).
+ */
+json_t *live_release_decided(struct live *live, uid_t uid, bool policy)
+{
+	struct pending_entry *held[PENDING_MAX];
+	struct pending_answer a = {.decided = true, .by = PENDING_BY_OPERATOR, .uid = uid};
+	json_t *ids = json_array();
+	unsigned count;
+	static char saved_extra[sizeof(((struct notification *)NULL)->extra)];
+
+	pending_sweep(&live->pending);
+	count = pending_list(&live->pending, held);
+	for (unsigned i = 0; i < count; i++) {
+		struct notification *n = &held[i]->n;
+		struct decision saved = n->decision;
+		struct policy_verdict verdict = n->verdict;
+		uint64_t id = held[i]->id;
+
+		memcpy(saved_extra, n->extra, sizeof(saved_extra));
+		if (live_before_decide(live, n)) {
+			a.allow = n->decision.action == RECORD_ALLOW;
+			pending_answer(&live->pending, held[i], &a);
+			json_array_append_new(ids, json_integer((json_int_t)id));
+			continue;
+		}
+		if (policy && !live->sup->audit) {
+			/* The reloaded policy decides it as it would a new call (hold: "ask"
+			 * still). */
+			supervisor_decide(live->sup, n);
+			if (!n->decision.hold) {
+				a.allow = n->decision.action != RECORD_DENY &&
+				          n->decision.action != RECORD_KILL;
+				pending_answer(&live->pending, held[i], &a);
+				json_array_append_new(ids, json_integer((json_int_t)id));
+				continue;
+			}
+		}
+		/* Still held, as it was: its prepared answer is the ask's. */
+		n->decision = saved;
+		n->verdict = verdict;
+		memcpy(n->extra, saved_extra, sizeof(saved_extra));
+	}
+	return ids;
 }
 
 static json_t *cmd_answer(struct live *live, struct control_client *client, json_t *req, bool allow)
@@ -447,11 +578,6 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 		scope = NULL;
 	if (scope != NULL && strcmp(scope, "process") != 0 && strcmp(scope, "always") != 0)
 		return fail("remember: expected once, process or always, not \"%s\"", scope);
-	if (scope != NULL && has_pointer_conditions(e->n.name))
-		return fail("remember %s: not supported yet for %s: its identical calls are told "
-		            "apart by a path, address or argv (memory, not registers); answer once "
-		            "instead, or use `bouncer ctl grant %s --path GLOB`",
-		            scope, e->n.name, e->n.name);
 	if (scope != NULL && e->n.name == NULL)
 		return fail("remember: this syscall has no name; answer once instead");
 	if (scope != NULL) {
@@ -469,21 +595,10 @@ static json_t *cmd_answer(struct live *live, struct control_client *client, json
 	pending_answer(&live->pending, e, &a);
 	reply = ok();
 	if (remembered != NULL) {
-		json_t *also = json_array();
-
-		struct pending_entry *held[PENDING_MAX];
-		unsigned n = pending_list(&live->pending, held);
-
 		/* The rule answers the held calls it matches, as it will answer later ones. */
-		for (unsigned i = 0; i < n; i++) {
-			if (!grant_matches(&made, held[i]->n.name, held[i]->who.pid,
-			                   (const uint64_t *)held[i]->n.req.data.args))
-				continue;
-			json_array_append_new(also, json_integer((json_int_t)held[i]->id));
-			pending_answer(&live->pending, held[i], &a);
-		}
 		json_object_set_new(reply, "remembered", remembered);
-		json_object_set_new(reply, "also_answered", also);
+		json_object_set_new(reply, "also_answered",
+		                    live_release_decided(live, control_client_uid(client), false));
 	}
 	return reply;
 }
@@ -603,6 +718,9 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 	rule.id = (unsigned)id;
 	reply = ok();
 	json_object_set_new(reply, "grant", grant_to_json(&rule, pending_now_ms()));
+	/* Calls held before the grant that it allows are answered now, not at their timeout. */
+	json_object_set_new(reply, "also_answered",
+	                    live_release_decided(live, control_client_uid(client), false));
 	if (policy_route_of(live->kernel_policy, arch, nr) == ROUTE_MIXED)
 		json_object_set_new(reply, "note",
 		                    json_string("the kernel filter decides some calls of this "
@@ -646,6 +764,9 @@ static json_t *cmd_reload(struct live *live, struct control_client *client, json
 	reply = ok();
 	json_object_update(reply, report);
 	json_decref(report);
+	/* Held calls the new policy decides are answered now, not at their timeout. */
+	json_object_set_new(reply, "also_answered",
+	                    live_release_decided(live, control_client_uid(client), true));
 	return reply;
 }
 

@@ -78,6 +78,14 @@ bool live_before_decide(struct live *live, struct notification *n);
 /* After the policy: holds n when its decision says hold ("ask"). Returns true when it took n. */
 bool live_after_decide(struct live *live, struct notification *n);
 
+/*
+ * Answers the held calls that are now decided without an operator: by the grants and
+ * remembered rules (a rule was added), and with policy also by the policy in use (it was
+ * reloaded). Records say decided_by operator with uid. Returns the ids answered (new
+ * reference).
+ */
+json_t *live_release_decided(struct live *live, uid_t uid, bool policy);
+
 /* After an answer: latency statistics. */
 void live_answered(struct live *live, const struct notification *n);
 

@@ -80,7 +80,10 @@ static void answer(struct pending *p, struct notification *n, const struct pendi
 	char member[128];
 
 	p->answered_by[a->by]++;
-	if (a->allow && n->verdict.rule != NULL && n->verdict.rule->supervise_model != NULL) {
+	if (a->decided) {
+		/* Decided by a rule on the held call (live.c): answered as decided. */
+	} else if (a->allow && n->verdict.rule != NULL &&
+	           n->verdict.rule->supervise_model != NULL) {
 		/*
 		 * The clause that asked may have looked at paths or addresses: decided again from
 		 * memory as it is now, and allowed the way an allow clause is (emulated on the

@@ -53,6 +53,9 @@ struct pending_answer {
 	enum pending_by by;
 	uid_t uid;         /* the operator's, for PENDING_BY_OPERATOR */
 	const char *extra; /* further record members (",\"remembered\":3"), or NULL */
+	/* The entry's n.decision (and n.extra) already hold the answer: a grant or remembered
+	 * rule added after the call was held decided it (live.c). */
+	bool decided;
 };
 
 /* What happened to an entry, for subscribers (`ctl review`) and statistics. */

@@ -209,6 +209,11 @@ static void notification_decide(struct supervisor *sup, struct notification *n)
 	supervise_exec_verify(sup, n);
 }
 
+void supervisor_decide(struct supervisor *sup, struct notification *n)
+{
+	notification_decide(sup, n);
+}
+
 /* Stages 3 and 4: answer the kernel, then record and keep the caches true. */
 void supervisor_answer(struct supervisor *sup, struct notification *n)
 {

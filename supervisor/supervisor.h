@@ -98,6 +98,10 @@ void supervisor_run_ready(struct supervisor *sup);
 /* Hot path: receive one notification from listener_fd and answer it. Never exits. */
 void supervisor_handle_one(struct supervisor *sup, int listener_fd);
 
+/* What the profile says about n, into n->verdict and n->decision (a held call after a
+ * reload is decided again with it, live.c). */
+void supervisor_decide(struct supervisor *sup, struct notification *n);
+
 /* Answers n as n->decision says (unless already answered), then records it. */
 void supervisor_answer(struct supervisor *sup, struct notification *n);
 

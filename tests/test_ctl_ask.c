@@ -542,6 +542,260 @@ START_TEST(allowing_a_path_ask_is_emulated_never_continued)
 }
 END_TEST
 
+/* Writes name (in dir) with a first line of data; returns its path. */
+static char *data_file(const char *dir, const char *name, const char *data)
+{
+	char *path = h_join(dir, name);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n", data);
+	fclose(f);
+	return path;
+}
+
+/* A policy whose clauses ask about the files of dir and allow every other open. */
+static char *ask_dir_policy(const char *dir)
+{
+	char *policy = h_join(dir, "policy.json");
+	FILE *f = fopen(policy, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	        " \"syscalls\": [{\"names\": [\"open\", \"openat\"], \"action\": "
+	        "\"SCMP_ACT_NOTIFY\",\n"
+	        "   \"supervise\": [{\"paths\": [\"%s/files/*\"], \"decision\": \"ask\"},\n"
+	        "                 {\"decision\": \"allow\"}],\n"
+	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EROFS\"}}]}\n",
+	        dir);
+	fclose(f);
+	return policy;
+}
+
+/* The records of a finished run whose (first) resolved path is path, in order. */
+static size_t path_records(struct h_records *rs, const char *path, json_t **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		json_t *paths = json_object_get(rs->rec[i], "paths");
+		const char *resolved =
+		        json_string_value(json_object_get(json_array_get(paths, 0), "resolved"));
+
+		if (resolved != NULL && strcmp(resolved, path) == 0 && n < max)
+			out[n++] = rs->rec[i];
+	}
+	return n;
+}
+
+START_TEST(remember_deny_on_a_path_answers_that_path_only)
+{
+	/*
+	 * The held open names a file whose name is a glob ("f*[1]"): the remembered rule matches
+	 * exactly that file (escaped), not "fzz1", which the same glob unescaped would match.
+	 */
+	char *dir = h_tmpdir(), *files = h_join(dir, "files");
+	char *policy, *star, *other;
+	const char *extra[] = {"-p", NULL, NULL};
+	const char *probe[] = {"cat", NULL, "cat", NULL, "cat", NULL, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *list, *recs[4];
+	long long remembered;
+
+	ck_assert_int_eq(mkdir(files, 0755), 0);
+	star = data_file(files, "f*[1]", "STAR");
+	other = data_file(files, "fzz1", "ZZZ");
+	policy = ask_dir_policy(dir);
+	extra[1] = policy;
+	probe[1] = probe[3] = star;
+	probe[5] = other;
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 1);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(
+	                json_array_get(
+	                        json_object_get(json_object_get(json_array_get(list, 0), "decoded"),
+	                                        "paths"),
+	                        0),
+	                "resolved")),
+	        star);
+	c_ctl(&c, run.sock, "deny", id_text(json_array_get(list, 0)), "--errno", "EACCES",
+	      "--remember", "process", NULL);
+	ck_assert_msg(c.code == 0, "deny --remember process: %d %s", c.code, c.err);
+	c_result_free(&c);
+	json_decref(list);
+	/* The second open of the same file is denied by the rule; the other file is held. */
+	c_wait_out(&run, h_fmt("cat %s: EACCES\ncat %s: EACCES", star, star));
+	c_ctl(&c, run.sock, "rules", "--json", NULL);
+	ck_assert_msg(c.code == 0 && strstr(c.out, "\"path\":\"") &&
+	                      strstr(c.out, "f\\\\*\\\\[1\\\\]"),
+	              "rules: %s", c.out);
+	c_result_free(&c);
+	list = c_wait_pending(run.sock, 1);
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(
+	                json_array_get(
+	                        json_object_get(json_object_get(json_array_get(list, 0), "decoded"),
+	                                        "paths"),
+	                        0),
+	                "resolved")),
+	        other);
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), NULL);
+	ck_assert_msg(c.code == 0, "allow: %s", c.err);
+	c_result_free(&c);
+	json_decref(list);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_count_lines_with(r.out, h_fmt("cat %s: EACCES", star)) == 2 &&
+	                      h_has_line(r.out, h_fmt("cat %s: ZZZ", other)),
+	              "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(path_records(&rs, star, recs, 4) == 2, "records:\n%s", h_records_dump(&rs));
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(recs[0], "decided_by"), "by")),
+	        "operator");
+	remembered = json_integer_value(json_object_get(recs[0], "remembered"));
+	ck_assert_int_gt(remembered, 0);
+	ck_assert_ptr_null(json_object_get(recs[1], "decided_by"));
+	ck_assert_str_eq(h_str(recs[1], "action"), "deny");
+	ck_assert_str_eq(
+	        json_string_value(json_object_get(json_object_get(recs[1], "errno"), "name")),
+	        "EACCES");
+	ck_assert_int_eq(json_integer_value(json_object_get(recs[1], "remembered")), remembered);
+	ck_assert_msg(path_records(&rs, other, recs, 4) == 1, "records:\n%s", h_records_dump(&rs));
+	ck_assert_ptr_null(json_object_get(recs[0], "remembered"));
+	h_records_free(&rs);
+}
+END_TEST
+
+START_TEST(remember_always_on_a_path_persists_to_the_next_run)
+{
+	char *dir = h_tmpdir(), *files = h_join(dir, "files"), *rules = h_join(dir, "rules.json");
+	char *policy, *file;
+	const char *extra[] = {"-p", NULL, "--rules-file", rules, NULL};
+	const char *probe[] = {"cat", NULL, "cat", NULL, NULL};
+	const char *second_probe[] = {"waitfile", "@/go", "cat", NULL, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *list, *recs[4], *saved, *rule;
+	json_error_t jerr;
+	long long remembered;
+
+	ck_assert_int_eq(mkdir(files, 0755), 0);
+	file = data_file(files, "a", "AAA");
+	policy = ask_dir_policy(dir);
+	extra[1] = policy;
+	probe[1] = probe[3] = second_probe[3] = file;
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 1);
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), "--remember", "always",
+	      NULL);
+	ck_assert_msg(c.code == 0, "allow --remember always: %d %s", c.code, c.err);
+	c_result_free(&c);
+	json_decref(list);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_count_lines_with(r.out, h_fmt("cat %s: AAA", file)) == 2, "stdout:\n%s",
+	              r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(path_records(&rs, file, recs, 4) == 2, "records:\n%s", h_records_dump(&rs));
+	remembered = json_integer_value(json_object_get(recs[0], "remembered"));
+	ck_assert_int_gt(remembered, 0);
+	/* The second open was not held: answered by the rule, emulated. */
+	ck_assert_ptr_null(json_object_get(recs[1], "decided_by"));
+	ck_assert_str_eq(h_str(recs[1], "action"), "allow");
+	ck_assert_int_eq(json_integer_value(json_object_get(recs[1], "remembered")), remembered);
+	ck_assert_msg(json_is_true(json_object_get(recs[1], "emulated")), "records:\n%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+
+	saved = json_load_file(rules, 0, &jerr);
+	ck_assert_msg(saved != NULL, "rules file: %s", jerr.text);
+	ck_assert_int_eq(json_array_size(json_object_get(saved, "rules")), 1);
+	rule = json_array_get(json_object_get(saved, "rules"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(rule, "path")), file);
+	ck_assert_str_eq(json_string_value(json_object_get(rule, "decision")), "allow");
+	json_decref(saved);
+
+	/* The next run starts with the rule: the open is not held. */
+	c_start(&run, extra, second_probe);
+	c_touch(&run, "go");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", file)), "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(path_records(&rs, file, recs, 4) == 1, "records:\n%s", h_records_dump(&rs));
+	ck_assert_ptr_null(json_object_get(recs[0], "decided_by"));
+	ck_assert_msg(json_is_integer(json_object_get(recs[0], "remembered")) &&
+	                      json_is_true(json_object_get(recs[0], "emulated")),
+	              "records:\n%s", h_records_dump(&rs));
+	h_records_free(&rs);
+}
+END_TEST
+
+START_TEST(remember_without_decoded_paths_is_refused)
+{
+	/* The whole rule asks (no path clause): a held open has no decoded path to remember. */
+	char *dir = h_tmpdir(), *files = h_join(dir, "files"), *policy = h_join(dir, "p.json");
+	char *file;
+	const char *extra[] = {"-p", policy, NULL};
+	const char *probe[] = {"cat", NULL, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	json_t *list;
+	FILE *f;
+
+	ck_assert_int_eq(mkdir(files, 0755), 0);
+	file = data_file(files, "a", "AAA");
+	probe[1] = file;
+	f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	           " \"syscalls\": [{\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"default\": {\"decision\": \"ask\"}}]}\n");
+	fclose(f);
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 1);
+	c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, 0)), "--remember", "always",
+	      NULL);
+	ck_assert_int_eq(c.code, 1);
+	ck_assert_msg(strstr(c.err, "remember always: not supported for this openat call") &&
+	                      strstr(c.err, "no single decoded path") &&
+	                      strstr(c.err, "answer once instead"),
+	              "stderr: %s", c.err);
+	c_result_free(&c);
+	json_decref(list);
+	/* Nothing was answered: every open (the loader's too) is held until allowed once each;
+	 * the run's socket goes away when it ends. */
+	for (int round = 0; round < 2000; round++) {
+		json_t *reply;
+
+		c_ctl(&c, run.sock, "pending", "--json", NULL);
+		reply = c.code == 0 ? json_loads(c.out, 0, NULL) : NULL;
+		c_result_free(&c);
+		if (reply == NULL)
+			break;
+		list = json_object_get(reply, "pending");
+		for (size_t i = 0; i < json_array_size(list); i++) {
+			c_ctl(&c, run.sock, "allow", id_text(json_array_get(list, i)), NULL);
+			c_result_free(&c);
+		}
+		json_decref(reply);
+		usleep(10000);
+	}
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", file)), "stdout:\n%s", r.out);
+}
+END_TEST
+
 static json_t *stats(const char *sock)
 {
 	struct c_result c;
@@ -626,6 +880,9 @@ static Suite *ctl_ask_suite(void)
 	tcase_add_test(tc, one_thread_held_others_answered);
 	tcase_add_test(tc, audit_mode_does_not_hold);
 	tcase_add_test(tc, allowing_a_path_ask_is_emulated_never_continued);
+	tcase_add_test(tc, remember_deny_on_a_path_answers_that_path_only);
+	tcase_add_test(tc, remember_always_on_a_path_persists_to_the_next_run);
+	tcase_add_test(tc, remember_without_decoded_paths_is_refused);
 	tcase_add_test(tc, a_full_table_answers_with_the_ask_default_at_once);
 	tcase_add_test(tc, killed_while_held_disappears);
 	tcase_add_test(tc, killed_while_held_disappears_while_the_run_goes_on);

@@ -215,6 +215,91 @@ START_TEST(grant_with_a_path_is_emulated_and_only_for_that_path)
 }
 END_TEST
 
+START_TEST(a_grant_answers_the_calls_already_held)
+{
+	/* Held by "ask" before the grant exists: the grant answers it, no operator needed. */
+	const char *const ask_policy[] = {"-p", "ask-getpgid.json", NULL};
+	const char *const probe[] = {"getpgid", "1", NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	struct h_match m = H_ANY;
+	json_t *list, *rec;
+
+	c_start(&run, ask_policy, probe);
+	list = c_wait_pending(run.sock, 1);
+	json_decref(list);
+	c_ctl(&c, run.sock, "grant", "getpgid", NULL);
+	ck_assert_msg(c.code == 0, "grant: %d %s", c.code, c.err);
+	c_result_free(&c);
+	c_wait_out(&run, "getpgid 1: ok");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	h_read_records(run.log, &rs);
+	m.syscall = "getpgid";
+	ck_assert_msg(h_count(&rs, &m) == 1, "records:\n%s", h_records_dump(&rs));
+	rec = h_find(&rs, &m);
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_int_eq(json_integer_value(json_object_get(rec, "grant")), 1);
+	h_records_free(&rs);
+}
+END_TEST
+
+START_TEST(a_path_grant_answers_the_held_open_of_that_path)
+{
+	char *dir = h_tmpdir(), *policy = h_join(dir, "policy.json");
+	char *a = h_join(dir, "a"), *b = h_join(dir, "b");
+	const char *const extra[] = {"-p", policy, NULL};
+	const char *const probe[] = {"cat", a, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *rec = NULL;
+	FILE *f;
+
+	f = fopen(a, "w");
+	fputs("AAA\n", f);
+	fclose(f);
+	f = fopen(policy, "w");
+	fprintf(f,
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	        " \"syscalls\": [{\"names\": [\"open\", \"openat\"], \"action\": "
+	        "\"SCMP_ACT_NOTIFY\",\n"
+	        "   \"supervise\": [{\"paths\": [\"%s\"], \"decision\": \"ask\"},\n"
+	        "                 {\"decision\": \"allow\"}],\n"
+	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EROFS\"}}]}\n",
+	        a);
+	fclose(f);
+	c_start(&run, extra, probe);
+	json_decref(c_wait_pending(run.sock, 1));
+	/* Another path: the held open stays held. */
+	c_ctl(&c, run.sock, "grant", "openat", "--path", b, NULL);
+	ck_assert_msg(c.code == 0, "grant: %s", c.err);
+	c_result_free(&c);
+	json_decref(c_wait_pending(run.sock, 1));
+	c_ctl(&c, run.sock, "grant", "openat", "--path", a, NULL);
+	ck_assert_msg(c.code == 0, "grant: %s", c.err);
+	c_result_free(&c);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", a)), "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	for (size_t i = 0; i < rs.n; i++)
+		if (json_object_get(rs.rec[i], "grant") != NULL) {
+			ck_assert_ptr_null(rec);
+			rec = rs.rec[i];
+		}
+	ck_assert_msg(rec != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	ck_assert_int_eq(json_integer_value(json_object_get(rec, "grant")), 2);
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_msg(json_is_true(json_object_get(rec, "emulated")), "not emulated:\n%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+}
+END_TEST
+
 static Suite *ctl_grant_suite(void)
 {
 	Suite *s = suite_create("ctl_grant");
@@ -226,6 +311,8 @@ static Suite *ctl_grant_suite(void)
 	tcase_add_test(tc, revoke_removes_a_grant);
 	tcase_add_test(tc, grants_that_cannot_take_effect_are_refused);
 	tcase_add_test(tc, grant_with_a_path_is_emulated_and_only_for_that_path);
+	tcase_add_test(tc, a_grant_answers_the_calls_already_held);
+	tcase_add_test(tc, a_path_grant_answers_the_held_open_of_that_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

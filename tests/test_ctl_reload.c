@@ -99,6 +99,33 @@ START_TEST(valid_file_takes_effect_and_routing_changes_are_reported)
 }
 END_TEST
 
+START_TEST(reload_answers_the_held_calls_the_new_policy_decides)
+{
+	/* Held by "ask"; the new policy logs getpgid: the held call is answered at once. */
+	const char *const ask_policy[] = {"-p", "ask-getpgid.json", NULL};
+	const char *const probe[] = {"getpgid", "1", NULL};
+	char *next = h_policy("log-getpgid-getpid.json");
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+
+	c_start(&run, ask_policy, probe);
+	json_decref(c_wait_pending(run.sock, 1));
+	c_ctl(&c, run.sock, "reload", next, NULL);
+	ck_assert_msg(c.code == 0, "reload: %d %s", c.code, c.err);
+	c_result_free(&c);
+	c_wait_out(&run, "getpgid 1: ok");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(h_count_syscall(&rs, "getpgid", "log") == 1, "records:\n%s",
+	              h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rs.rec[0], "policy"), next);
+	h_records_free(&rs);
+}
+END_TEST
+
 static void copy_file(const char *from, const char *to)
 {
 	char buf[8192];
@@ -174,6 +201,7 @@ static Suite *ctl_reload_suite(void)
 	tcase_add_test(tc, broken_file_is_refused_and_the_old_policy_kept);
 	tcase_add_test(tc, valid_file_takes_effect_and_routing_changes_are_reported);
 	tcase_add_test(tc, sighup_rereads_the_file);
+	tcase_add_test(tc, reload_answers_the_held_calls_the_new_policy_decides);
 	suite_add_tcase(s, tc);
 	return s;
 }
