@@ -46,6 +46,8 @@ static char *mixed_names[] = {"openat", "chdir"};
 static char *net_names[] = {"connect", "bind", "sendto"};
 static char *sendmsg_names[] = {"sendmsg"};
 static char *exec_names[] = {"execve", "execveat"};
+static char *i386_names[] = {"stat64",  "lstat64",  "fstatat64",  "oldstat",
+                             "oldlstat", "chown32", "lchown32",   "truncate64"};
 
 START_TEST(allow_after_a_path_clause_on_an_unemulated_syscall_is_refused)
 {
@@ -112,7 +114,11 @@ START_TEST(what_never_depends_on_pointers_or_is_emulated_is_accepted)
 	        check("{\"supervise\": [{\"paths\": [\"/etc/**\"], \"decision\": \"kill\"}]}",
 	              stat_names, 1, where, &err),
 	        0);
-	/* Emulated syscalls may allow on anything. */
+	/* Emulated syscalls may allow on anything (the i386 spellings included). */
+	ck_assert_int_eq(check("{\"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": "
+	                       "\"deny\"}, {\"decision\": \"allow\"}]}",
+	                       i386_names, 8, where, &err),
+	                 0);
 	ck_assert_int_eq(check("{\"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": "
 	                       "\"deny\"}, {\"decision\": \"allow\"}]}",
 	                       open_names, 4, where, &err),
