@@ -124,9 +124,9 @@ static int do_stat(const struct emulate_ctx *ctx, const struct stat_call *c,
 		return -ENOSYS;
 	}
 	/* vfs_statx() refuses unknown flags (an int: the register's upper half is not read). */
-	if (c->flags >= 0 &&
-	    ((uint32_t)ctx->args[c->flags] & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
-	                                                 AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) != 0) {
+	if (c->flags >= 0 && ((uint32_t)ctx->args[c->flags] &
+	                      ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
+	                                  AT_STATX_SYNC_TYPE)) != 0) {
 		res->error = -EINVAL;
 		return 0;
 	}

@@ -46,8 +46,8 @@ static char *mixed_names[] = {"openat", "chdir"};
 static char *net_names[] = {"connect", "bind", "sendto"};
 static char *sendmsg_names[] = {"sendmsg"};
 static char *exec_names[] = {"execve", "execveat"};
-static char *i386_names[] = {"stat64",  "lstat64",  "fstatat64",  "oldstat",
-                             "oldlstat", "chown32", "lchown32",   "truncate64"};
+static char *i386_names[] = {"stat64",   "lstat64", "fstatat64", "oldstat",
+                             "oldlstat", "chown32", "lchown32",  "truncate64"};
 
 START_TEST(allow_after_a_path_clause_on_an_unemulated_syscall_is_refused)
 {
