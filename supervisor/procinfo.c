@@ -149,6 +149,23 @@ const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, 
 	return info;
 }
 
+struct procinfo *procinfo_find(struct procinfo_cache *cache, pid_t tid)
+{
+	struct procinfo *info = tid > 0 ? find(cache, tid) : NULL;
+
+	return info != NULL && info->tid == tid ? info : NULL;
+}
+
+void procinfo_forget_identity(struct procinfo_cache *cache, pid_t tid)
+{
+	struct procinfo *info = procinfo_find(cache, tid);
+
+	if (info != NULL) {
+		info->creds_cached = false;
+		info->root_same = false;
+	}
+}
+
 void procinfo_forget_process(struct procinfo_cache *cache, pid_t tid, pid_t pid)
 {
 	bool removed = false;
