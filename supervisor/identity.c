@@ -96,7 +96,7 @@ const char *identity_note_continued(struct identity_state *id, struct procinfo_c
 		bool first = !id->nested_listener;
 
 		id->nested_listener = true;
-		return first ? "installed a seccomp listener of its own: the callers' identity is "
+		return first ? "asked for a seccomp listener of its own: the callers' identity is "
 		               "read per call from now on"
 		             : NULL;
 	}

@@ -19,7 +19,9 @@
  *   over speed).
  * - a caller that installs a seccomp listener of its own (SECCOMP_FILTER_FLAG_NEW_LISTENER)
  *   is asked first about its own calls and could let one of the calls above through without
- *   bouncer seeing it: from then on nothing is cached.
+ *   bouncer seeing it: from then on nothing is cached. (Linux up to 6.18 refuses a second
+ *   listener in a filter tree with EBUSY; patches to allow nesting exist, and the answer is
+ *   not known when the call is let through: any such attempt turns caching off.)
  * - a thread id is only trusted while its thread is watched for exit (exit_watch.h with
  *   PIDFD_THREAD, Linux 6.9): otherwise an id reused by a new thread would inherit the old
  *   thread's identity.
