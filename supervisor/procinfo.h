@@ -37,6 +37,8 @@ struct procinfo {
 	pid_t pid; /* thread-group id; 0 when unknown */
 	char comm[16];
 	const char *exe; /* interned, "" when unknown */
+	dev_t exe_dev;   /* the executable's identity, for procinfo_cache.verify_exe */
+	ino_t exe_ino;
 	/*
 	 * The thread's identity, kept only while nothing can change it unseen (identity.h says
 	 * when): its credentials, and whether its root and mount namespace are the supervisor's.
@@ -54,6 +56,12 @@ struct procinfo_cache {
 	char arena[PROCINFO_ARENA];
 	size_t arena_used;
 	const char *proc_root;                   /* "/proc"; tests may point elsewhere */
+	/*
+	 * Exec does not reach the supervisor (a filter bouncer did not build: `bouncer agent`):
+	 * every lookup checks that the executable is still the one read (one stat of
+	 * /proc/TID/exe) and reads the entry again when it is not.
+	 */
+	bool verify_exe;
 	uint64_t misses;                         /* /proc reads done, for statistics and tests */
 	struct procinfo scratch[PROCINFO_SLOTS]; /* for rebuilding the table after deletions */
 };
