@@ -45,6 +45,11 @@ struct supervise_state {
 	struct creds_switch sw;
 	struct creds_fd_cache status_fds;
 	struct target_creds creds;
+	/* This notification's caller: its procinfo entry and the supervisor's cache rules. */
+	struct procinfo *who;
+	struct identity_state *identity;
+	bool have_creds;    /* creds holds this notification's caller's identity */
+	bool creds_fresh;   /* ... read from /proc now (to be checked with NOTIF_ID_VALID) */
 	bool acting;        /* the supervisor's thread acts as the target (creds entered) */
 	bool ask_allows;    /* supervise_decide_ask_allowed(): "ask" reads as "allow" */
 	bool warned_enosys; /* a missing kernel feature was reported once */
@@ -282,9 +287,36 @@ static int proc_enter(void *arg)
 	return emulate_creds_enter(&st->sw, &st->creds);
 }
 
+/*
+ * The caller's credentials into st->creds: cached per thread where nothing can change them
+ * unseen (identity.h), else read from /proc/TID/status (through a kept descriptor).
+ */
+static int caller_creds(struct supervise_state *st, const struct supervise_request *req)
+{
+	bool usable = identity_creds_usable(st->identity, st->who);
+	int rc;
+
+	if (st->have_creds)
+		return 0;
+	if (usable && st->who->creds_cached) {
+		identity_creds_load(st->who, &st->creds);
+		st->identity->hits++;
+	} else {
+		rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
+		if (rc < 0)
+			return rc;
+		st->identity->misses++;
+		st->creds_fresh = true;
+		if (usable)
+			identity_creds_store(st->who, &st->creds);
+	}
+	st->have_creds = true;
+	return 0;
+}
+
 static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
 {
-	int rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
+	int rc = caller_creds(st, req);
 
 	if (rc < 0)
 		return rc;
@@ -315,6 +347,20 @@ static int evaluate(struct supervise_state *st, const struct supervise_rule *rul
 		want = missing_needs(rule, facts->have);
 		if (want == 0)
 			return -EPERM; /* cannot happen: eval and the clauses disagree */
+		if (want & SUPERVISE_NEEDS_CREDS) {
+			/* uid/gid clauses compare the effective ids: from the identity cache. */
+			rc = caller_creds(st, req);
+			if (rc == 0 && st->creds_fresh && req->listener_fd >= 0)
+				rc = target_notif_valid(req->listener_fd, req->notif_id);
+			if (rc < 0)
+				return rc;
+			facts->uid = st->creds.euid;
+			facts->gid = st->creds.egid;
+			facts->have |= SUPERVISE_NEEDS_CREDS;
+			want &= ~SUPERVISE_NEEDS_CREDS;
+			if (want == 0)
+				continue;
+		}
 		if ((want & POINTER_FACTS) && !st->acting) {
 			rc = act_as_target(st, req);
 			if (rc < 0)
@@ -524,6 +570,7 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	        .buf = &st->buf,
 	        .facts = facts,
 	        .creds = &st->creds,
+	        .status_fds = &st->status_fds,
 	        .sw = &st->sw,
 	        .scratch = st->scratch,
 	        .scratch_size = sizeof(st->scratch),
@@ -596,8 +643,16 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	memcpy(req.args, n->req.data.args, sizeof(req.args));
 	memset(&facts, 0, sizeof(facts));
 	memcpy(facts.args, req.args, sizeof(facts.args));
-	/* The caller's executable is cached per process (procinfo), refreshed on exec. */
-	if (n->who != NULL && n->who->exe != NULL && n->who->exe[0] != '\0') {
+	st->who = procinfo_find(sup->procs, req.tid);
+	st->identity = &sup->identity;
+	st->have_creds = st->creds_fresh = false;
+	req.same_root = identity_root_usable(st->identity, st->who) && st->who->root_same;
+	/*
+	 * The caller's executable is cached per process (procinfo), refreshed on exec — where
+	 * every exec reaches the supervisor (identity.h); otherwise read now (gather).
+	 */
+	if (identity_creds_usable(st->identity, st->who) && n->who->exe != NULL &&
+	    n->who->exe[0] != '\0') {
 		facts.exe = n->who->exe;
 		facts.have |= SUPERVISE_NEEDS_EXE;
 	}
@@ -605,6 +660,11 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	/* Emptied first: after a failed gather, a string still empty was never read. */
 	st->buf.strings[0][0] = st->buf.strings[1][0] = '\0';
 	rc = evaluate(st, rule, &req, sa, &facts, &dec, &clause);
+	/* Found sharing the supervisor's root: the next resolutions may skip looking. */
+	if (rc == 0 && !req.same_root && (facts.have & SUPERVISE_NEEDS_PATHS) &&
+	    facts.n_paths > 0 && st->buf.paths[0].same_root &&
+	    identity_root_usable(st->identity, st->who))
+		st->who->root_same = true;
 	put_facts(&x, st, &facts, sa);
 	if (rc < 0)
 		put_given_paths(&x, st, &facts, sa, rc);
