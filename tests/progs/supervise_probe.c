@@ -9,6 +9,9 @@
  *   umask OCTAL         set the umask
  *   chdir PATH          chdir (not supervised by the test policies)
  *   cd PATH             chdir then getcwd: "cd PATH: 0 cwd=CWD" or "cd PATH: -1 ENAME cwd=CWD"
+ *   fchdir PATH         open(PATH, O_DIRECTORY) then fchdir: "fchdir PATH: 0 cwd=CWD" or
+ *                       "fchdir PATH: -1 ENAME cwd=CWD"
+ *   getppid             getppid(): "getppid: N" (a call a test policy may route, to have one)
  *   open PATH           openat(AT_FDCWD, PATH, O_RDONLY): "open PATH: fd=N data=FIRSTLINE"
  *                       or "open PATH: -1 ENAME"
  *   openfl PATH FLAGS   openat with FLAGS (a list: rdonly,cloexec,nonblock,append):
@@ -573,6 +576,23 @@ static void op_cd(const char *path)
 		say("cd %s: 0 cwd=%s", path, cwd);
 }
 
+static void op_fchdir(const char *path)
+{
+	char cwd[4096];
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, err;
+
+	rc = fd < 0 ? -1 : fchdir(fd);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		die("getcwd: %s", strerror(errno));
+	if (rc < 0)
+		say("fchdir %s: -1 %s cwd=%s", path, errno_name(err), cwd);
+	else
+		say("fchdir %s: 0 cwd=%s", path, cwd);
+}
+
 static void chdir_race_child(const char *ok, const char *bad)
 {
 	char buf[4096], cwd[4096];
@@ -645,6 +665,11 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "cd") == 0) {
 			need(argc, i, 1);
 			op_cd(argv[++i]);
+		} else if (strcmp(op, "getppid") == 0) {
+			say("getppid: %d", (int)getppid());
+		} else if (strcmp(op, "fchdir") == 0) {
+			need(argc, i, 1);
+			op_fchdir(argv[++i]);
 		} else if (strcmp(op, "open") == 0 || strcmp(op, "open2") == 0) {
 			need(argc, i, 1);
 			op_open(argv[++i], op[4] == '2');
