@@ -153,6 +153,13 @@ static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
 			      out);
 			break;
 		}
+		if (supervise_rule_chdir_not_race_free(rule->supervise_model, rule->names[i])) {
+			/* docs/inspection.md, "chdir": the kernel reads the path again. */
+			fputs(" [not race-free: chdir allowed after checking its path, answered "
+			      "CONTINUE]",
+			      out);
+			break;
+		}
 	}
 }
 

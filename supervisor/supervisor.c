@@ -211,6 +211,7 @@ static void notification_decide(struct supervisor *sup, struct notification *n)
 	else
 		decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
 	supervise_exec_verify(sup, n);
+	supervise_cwd_verify(sup, n);
 }
 
 void supervisor_decide(struct supervisor *sup, struct notification *n)
