@@ -44,6 +44,11 @@ static long first_pointer_allow(const struct supervise_rule *rule)
 	return seen && allows(rule->fallback.verdict) ? (long)rule->n_clauses : -1;
 }
 
+bool supervise_allow_possible(const char *name)
+{
+	return is_exec(name) || is_chdir(name) || emulate_supported(name);
+}
+
 int supervise_check_race_free(const struct supervise_rule *rule, char *const *names, size_t n_names,
                               size_t rule_index, char *where, size_t where_len,
                               bouncer_error_t *err)
@@ -61,7 +66,7 @@ int supervise_check_race_free(const struct supervise_rule *rule, char *const *na
 		         rule->has_default ? "syscalls[%zu].default" : "syscalls[%zu].supervise",
 		         rule_index);
 	for (size_t i = 0; i < n_names; i++) {
-		if (is_exec(names[i]) || is_chdir(names[i]) || emulate_supported(names[i]))
+		if (supervise_allow_possible(names[i]))
 			continue;
 		snprintf(where, where_len, "%s", path);
 		return bouncer_error_set(

@@ -27,6 +27,13 @@ int supervise_check_race_free(const struct supervise_rule *rule, char *const *na
                               bouncer_error_t *err);
 
 /* Whether the rule lets execve/execveat run after a check on pointer contents (not race-free). */
+/*
+ * Whether an allow decided on the pointer arguments of name can be carried out: emulated, or
+ * (exec, chdir, which only the kernel can do) answered CONTINUE, stated not race-free and
+ * verified afterwards. Otherwise such an allow must be refused (policy, grants, remembering).
+ */
+bool supervise_allow_possible(const char *name);
+
 bool supervise_rule_exec_not_race_free(const struct supervise_rule *rule, const char *name);
 
 /* Whether the rule lets chdir run after a check of its path (not race-free). */
