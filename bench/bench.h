@@ -106,6 +106,12 @@ struct bench_bouncer_run {
 	bool expect_records;   /* getppid is routed: one record per call is expected */
 	struct bench_records *records; /* if not NULL, receives the counts (decisions == NULL) */
 	const char *worker_op;         /* the worker's call: NULL is "getppid", or "openat" */
+	/*
+	 * 1 + the CPU bouncer and its workload are pinned to (0: not pinned). Pinned, no call
+	 * waits for another CPU to wake up, so the row shows the work done rather than the
+	 * machine's cross-CPU wake-up latency (large on VMs without halt polling).
+	 */
+	int pin_cpu;
 };
 
 /* records.c: reads a decisions file (JSON Lines) back. Returns 0 or -errno. */

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,16 @@ void bench_run_bouncer(const struct bench_plan *plan, const struct bench_bouncer
 
 		dup2(out[1], STDOUT_FILENO);
 		dup2(errfd, STDERR_FILENO);
+		if (run->pin_cpu > 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(run->pin_cpu - 1, &set);
+			if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+				dprintf(STDERR_FILENO, "sched_setaffinity: %s\n", strerror(errno));
+				_exit(127);
+			}
+		}
 		execv(run->bouncer, argv);
 		dprintf(STDERR_FILENO, "exec %s: %s\n", run->bouncer, strerror(errno));
 		_exit(127);

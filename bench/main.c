@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,8 @@ enum {
 	ROW_BOUNCER_NULL,
 	ROW_BOUNCER_FILE,
 	ROW_BOUNCER_OPENAT,
+	ROW_BOUNCER_NULL_PINNED,
+	ROW_BOUNCER_OPENAT_PINNED,
 	N_ROWS,
 };
 
@@ -179,6 +182,8 @@ static const char *const row_names[N_ROWS] = {
         [ROW_BOUNCER_NULL] = "bouncer log, -o /dev/null",
         [ROW_BOUNCER_FILE] = "bouncer log, -o /tmp file",
         [ROW_BOUNCER_OPENAT] = "bouncer openat, path clause, emulated (C = log /dev/null)",
+        [ROW_BOUNCER_NULL_PINNED] = "bouncer log, -o /dev/null, one CPU (D)",
+        [ROW_BOUNCER_OPENAT_PINNED] = "bouncer openat, emulated, one CPU",
 };
 
 /* What every row needs; each plan has reps = 1 (one repetition per round). */
@@ -188,6 +193,7 @@ struct bench_session {
 	const char *policy;
 	const char *open_policy; /* openat decided by a path clause (BENCH_OPEN_PATH) */
 	struct bench_plan kernel, supervised, slow;
+	int pin_cpu; /* 1 + the CPU of the "one CPU" rows */
 };
 
 /* One repetition of one row, in a fresh process. */
@@ -229,11 +235,19 @@ static void run_row(const struct bench_session *s, int row, struct bench_result 
 		bench_run_bouncer(&s->supervised, &run, one);
 		break;
 	case ROW_BOUNCER_OPENAT:
+	case ROW_BOUNCER_OPENAT_PINNED:
 		/* Each call is a path resolution and an emulated open: fewer calls. */
 		run.policy = s->open_policy;
 		run.decisions = "/dev/null";
 		run.worker_op = "openat";
+		run.pin_cpu = row == ROW_BOUNCER_OPENAT_PINNED ? s->pin_cpu : 0;
 		bench_run_bouncer(&s->slow, &run, one);
+		break;
+	case ROW_BOUNCER_NULL_PINNED:
+		run.policy = s->policy;
+		run.decisions = "/dev/null";
+		run.pin_cpu = s->pin_cpu;
+		bench_run_bouncer(&s->supervised, &run, one);
 		break;
 	}
 }
@@ -285,6 +299,16 @@ int main(int argc, char **argv)
 	/* Without the synchronous wake-up a round trip can be ten times slower: fewer calls. */
 	session.slow = (struct bench_plan){
 	        .calls = per_rep / 10, .reps = 1, .warmup = session.supervised.warmup / 10};
+
+	/* The last CPU this process may use: the "one CPU" rows pin everything there. */
+	{
+		cpu_set_t set;
+
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+				if (CPU_ISSET(cpu, &set))
+					session.pin_cpu = cpu + 1;
+	}
 
 	snprintf(policy, sizeof(policy), "%s/log-getppid.json", BENCH_POLICY_DIR);
 	session.policy = policy;
@@ -352,6 +376,9 @@ int main(int argc, char **argv)
 	rows[ROW_BOUNCER_OPENAT].reference = &results[ROW_BOUNCER_NULL];
 	rows[ROW_BOUNCER_OPENAT].reference_name = "C";
 	rows[ROW_BOUNCER_OPENAT].goal = 2.0;
+	rows[ROW_BOUNCER_OPENAT_PINNED].reference = &results[ROW_BOUNCER_NULL_PINNED];
+	rows[ROW_BOUNCER_OPENAT_PINNED].reference_name = "D";
+	rows[ROW_BOUNCER_OPENAT_PINNED].goal = 2.0;
 
 	printf("\n");
 	bench_print_table(rows, N_ROWS);

@@ -142,6 +142,13 @@ int cmd_agent(int argc, char **argv)
 	                             policy_path, copts, &policy, &compiled, &name, &err);
 	if (rc == 0)
 		rc = supervisor_init(&a->sup, uv_default_loop(), compiled, name, copts.audit, &err);
+	/*
+	 * The runtimes' filters come from the profile, not from bouncer: exec and identity
+	 * changes do not reach the agent, so nothing about a caller is trusted from a cache
+	 * without checking (procinfo.h, identity.h).
+	 */
+	if (rc == 0)
+		a->sup.procs->verify_exe = true;
 	if (rc == 0 && log_path != NULL) {
 		rc = log_writer_open(&a->log, a->sup.loop, log_path, &err);
 		a->has_log = rc == 0;

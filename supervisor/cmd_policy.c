@@ -64,7 +64,7 @@ static int policy_check(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct compile_options compile = {.route_exec = true};
+	struct compile_options compile = {.route_exec = true, .route_identity = true};
 	struct compiled_policy *compiled = NULL;
 	struct policy *policy = NULL;
 	struct policy_host host;

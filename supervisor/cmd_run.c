@@ -237,6 +237,7 @@ static int load_policy(struct run *run, const char **name, bouncer_error_t *err)
 	        .audit = run->opt.audit,
 	        .fast_deny = run->opt.fast_deny && !run->opt.audit,
 	        .route_exec = true,
+	        .route_identity = true,
 	};
 	enum policy_source source = run->opt.policy_path != NULL ? POLICY_FROM_FILE
 	                            : run->opt.learn             ? POLICY_FROM_LEARN
@@ -336,6 +337,7 @@ static int start_live(struct run *run, bouncer_error_t *err)
 	        .audit = run->opt.audit,
 	        .fast_deny = run->opt.fast_deny && !run->opt.audit,
 	        .route_exec = true,
+	        .route_identity = true,
 	};
 	struct live_options lopt = {
 	        .ask_timeout_ms = run->opt.ask_timeout_ms,
@@ -440,6 +442,12 @@ int cmd_run(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 
+	/*
+	 * The kernel filter is the one compiled here, and stays (a reload changes the shadow):
+	 * the callers' identity may be cached when it routes every change and thread exits are
+	 * seen (identity.h).
+	 */
+	run->sup.identity.trusted = policy_identity_routed(run->compiled) && run->sup.exits.threads;
 	rc = workload_start(&run->workload, &run->sup, compiled_policy_kernel_prog(run->compiled),
 	                    compiled_policy_seccomp_flags(run->compiled), run->opt.command, &err);
 	if (rc < 0)

@@ -329,6 +329,7 @@ static bool socket_alive(const char *path)
 int control_open(struct control *c, uv_loop_t *loop, const char *path, control_handler handle,
                  void *data, bouncer_error_t *err)
 {
+	char tmp[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct stat st;
 	mode_t old_mask;
 	int rc;
@@ -354,16 +355,27 @@ int control_open(struct control *c, uv_loop_t *loop, const char *path, control_h
 			                         path);
 		unlink(path);
 	}
+	/*
+	 * Bound under a temporary name and renamed into place once listening: between bind and
+	 * listen a connect is refused (ECONNREFUSED), and a client that waits for the path to
+	 * appear (a script, `bouncer ctl`, the tests) must find a socket that answers.
+	 */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
+		snprintf(tmp, sizeof(tmp), "%s", path); /* no room: bind in place */
+	unlink(tmp);
 	uv_pipe_init(loop, &c->server, 0);
 	/* Created 0600: no moment in which others could connect. The loop is single-threaded
 	 * here, and nothing else creates files while the mask is narrowed. */
 	old_mask = umask(0177);
-	rc = uv_pipe_bind(&c->server, path);
+	rc = uv_pipe_bind(&c->server, tmp);
 	umask(old_mask);
 	if (rc == 0)
 		rc = uv_listen((uv_stream_t *)&c->server, 16, on_connection);
+	if (rc == 0 && strcmp(tmp, path) != 0 && rename(tmp, path) < 0)
+		rc = uv_translate_sys_error(errno);
 	if (rc < 0) {
 		uv_close((uv_handle_t *)&c->server, NULL);
+		unlink(tmp);
 		return bouncer_error_set(err, rc, "control socket %s: %s", path, uv_strerror(rc));
 	}
 	uv_unref((uv_handle_t *)&c->server);

@@ -89,6 +89,26 @@ int emulate_install_fd(const struct emulate_ctx *ctx, int fd, bool cloexec,
 	return 0;
 }
 
+int emulate_umask(const struct emulate_ctx *ctx, unsigned *mask)
+{
+	struct target_creds now;
+	int rc;
+
+	if (ctx->creds->umask_known) {
+		*mask = ctx->creds->umask;
+		return 0;
+	}
+	if (ctx->status_fds == NULL)
+		return -EPERM;
+	rc = emulate_creds_read_cached(ctx->status_fds, ctx->tid, &now);
+	if (rc == 0)
+		rc = target_notif_valid(ctx->listener, ctx->notif_id);
+	if (rc < 0)
+		return rc;
+	*mask = now.umask;
+	return 0;
+}
+
 int emulate_open_proc(const struct emulate_ctx *ctx, const char *what, int flags)
 {
 	char path[96];

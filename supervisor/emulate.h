@@ -55,9 +55,10 @@ struct emulate_ctx {
 	uint64_t notif_id;
 	struct supervise_gather_buf *buf; /* the checked paths (paths[i]) and address (addr) */
 	const struct supervise_facts *facts;
-	const struct target_creds *creds; /* the target's identity (in effect during the call) */
-	struct creds_switch *sw;          /* the supervisor's own identity (access switches) */
-	char *scratch;                    /* for data the emulation must copy (sendto's payload) */
+	const struct target_creds *creds;  /* the target's identity (in effect during the call) */
+	struct creds_fd_cache *status_fds; /* for reading its umask when creds lack it */
+	struct creds_switch *sw;           /* the supervisor's own identity (access switches) */
+	char *scratch;                     /* for data the emulation must copy (sendto's payload) */
 	size_t scratch_size;
 };
 
@@ -108,6 +109,13 @@ int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const voi
  * descriptor (close-on-exec) or a negative errno.
  */
 int emulate_open_proc(const struct emulate_ctx *ctx, const char *what, int flags);
+
+/*
+ * The caller's umask, for an emulation that creates a file: ctx->creds's when it has one, else
+ * read now from /proc/TID/status (a cached identity has none: identity.h), the notification
+ * checked afterwards. Returns 0 or a negative errno (-ENOENT: the caller went away).
+ */
+int emulate_umask(const struct emulate_ctx *ctx, unsigned *mask);
 
 /*
  * Installs fd (owned by the caller, who closes it) in the target as the syscall's return value,

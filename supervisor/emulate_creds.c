@@ -49,6 +49,7 @@ static int parse_status(const char *text, struct target_creds *out)
 	if (mask == NULL)
 		return -EIO;
 	out->umask = (unsigned)strtoul(mask, NULL, 8) & 0777;
+	out->umask_known = true;
 	out->n_groups = 0;
 	for (const char *p = groups; *p != '\n' && *p != '\0';) {
 		unsigned long g;

@@ -35,7 +35,12 @@ struct target_creds {
 	uint32_t groups[EMULATE_GROUPS_MAX];
 	unsigned n_groups;
 	uint64_t cap_eff;
+	/*
+	 * umask is per process and changes without a call the supervisor sees: a cached identity
+	 * lacks it (umask_known false) and the calls that create read it (emulate_umask()).
+	 */
 	unsigned umask;
+	bool umask_known;
 };
 
 /*

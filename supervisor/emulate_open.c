@@ -196,6 +196,7 @@ int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
 {
 	const struct path_resolution *pr = &ctx->buf->paths[0];
 	struct open_request req;
+	unsigned mask = 0;
 	bool added_nonblock;
 	int fd, rc;
 
@@ -211,7 +212,12 @@ int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
 			return 0;
 		}
 	}
-	fd = do_open(pr, &req, ctx->creds->umask, &added_nonblock);
+	if (creates(req.flags)) {
+		rc = emulate_umask(ctx, &mask);
+		if (rc < 0)
+			return rc;
+	}
+	fd = do_open(pr, &req, mask, &added_nonblock);
 	if (fd < 0) {
 		/* The open's own answer (ENOENT, EACCES, EEXIST, ...): what the target would see.
 		 */
@@ -219,10 +225,11 @@ int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res)
 		return 0;
 	}
 	if (added_nonblock) {
-		int fl = fcntl(fd, F_GETFL);
-
-		if (fl >= 0)
-			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		/*
+		 * F_SETFL sets exactly these status flags: no need to read them back (F_GETFL)
+		 * from what the open was given.
+		 */
+		fcntl(fd, F_SETFL, req.flags & (O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME));
 	}
 	rc = emulate_install_fd(ctx, fd, (req.flags & O_CLOEXEC) != 0, res);
 	close(fd);

@@ -275,8 +275,14 @@ int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res)
 			return rc;
 	}
 	creates = c->op == OP_MKDIR || c->op == OP_MKNOD;
-	if (creates)
-		old_mask = umask(ctx->creds->umask);
+	if (creates) {
+		unsigned mask;
+
+		rc = emulate_umask(ctx, &mask);
+		if (rc < 0)
+			return rc;
+		old_mask = umask(mask);
+	}
 	res->error = do_op(ctx, c, text, length);
 	if (creates)
 		umask(old_mask);

@@ -196,10 +196,14 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 	if (fl >= 0 && !(fl & O_NONBLOCK))
 		fcntl(sock, F_SETFL, fl | O_NONBLOCK);
 	if (is_bind) {
-		unsigned old_mask = umask(ctx->creds->umask);
+		unsigned mask = 0, old_mask;
 
-		rc = bind(sock, addr, addr_len) < 0 ? -errno : 0;
-		umask(old_mask);
+		rc = unix_path ? emulate_umask(ctx, &mask) : 0;
+		if (rc == 0) {
+			old_mask = umask(mask);
+			rc = bind(sock, addr, addr_len) < 0 ? -errno : 0;
+			umask(old_mask);
+		}
 	} else {
 		rc = connect(sock, addr, addr_len) < 0 ? -errno : 0;
 	}

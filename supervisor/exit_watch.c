@@ -98,22 +98,24 @@ static void on_exit_event(uv_poll_t *poll, int status, int events)
 	}
 }
 
-void exit_watch_add(struct exit_watch *watch, pid_t tid, pid_t pid)
+bool exit_watch_add(struct exit_watch *watch, pid_t tid, pid_t pid)
 {
 	struct exit_watch_entry *e;
 	unsigned i;
 	int fd;
 
 	if (!watch->available || tid <= 0 || (!watch->threads && tid != pid))
-		return;
-	if (find(watch, tid) != NULL || watch->used >= EXIT_WATCH_MAX / 4 * 3)
-		return;
+		return false;
+	if (find(watch, tid) != NULL)
+		return true;
+	if (watch->used >= EXIT_WATCH_MAX / 4 * 3)
+		return false;
 	for (i = slot_of(tid);; i = (i + 1) & (EXIT_WATCH_MAX - 1))
 		if (watch->entries[i].tid == 0 && !watch->entries[i].closing)
 			break;
 	fd = pidfd_open_(tid, watch->threads ? PIDFD_THREAD : 0);
 	if (fd < 0)
-		return; /* gone already, or out of fds: the entry is simply not watched */
+		return false; /* gone already, or out of fds: the entry is simply not watched */
 	e = &watch->entries[i];
 	e->fd = fd;
 	e->tid = tid;
@@ -121,13 +123,16 @@ void exit_watch_add(struct exit_watch *watch, pid_t tid, pid_t pid)
 	if (uv_poll_init(watch->loop, &e->poll, fd) < 0) {
 		close(fd);
 		e->tid = 0;
-		return;
+		return false;
 	}
 	watch->used++;
 	/* Watches alone must not keep the loop alive. */
 	uv_unref((uv_handle_t *)&e->poll);
-	if (uv_poll_start(&e->poll, UV_READABLE, on_exit_event) < 0)
+	if (uv_poll_start(&e->poll, UV_READABLE, on_exit_event) < 0) {
 		stop(e);
+		return false;
+	}
+	return true;
 }
 
 void exit_watch_close(struct exit_watch *watch, void (*on_closed)(struct exit_watch *watch))

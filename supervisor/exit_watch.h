@@ -45,8 +45,11 @@ struct exit_watch {
 
 int exit_watch_init(struct exit_watch *watch, uv_loop_t *loop, struct procinfo_cache *cache);
 
-/* Starts watching tid (of process pid) unless it is already watched or cannot be. */
-void exit_watch_add(struct exit_watch *watch, pid_t tid, pid_t pid);
+/*
+ * Starts watching tid (of process pid) unless it is already watched or cannot be. Returns
+ * whether tid is watched now (its exit will be seen).
+ */
+bool exit_watch_add(struct exit_watch *watch, pid_t tid, pid_t pid);
 
 /* Stops every watch; on_closed runs when all handles are closed. */
 void exit_watch_close(struct exit_watch *watch, void (*on_closed)(struct exit_watch *watch));

@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "emulate.h"
 #include "errno_name.h"
+#include "supervise_check.h"
 #include "supervise_parse.h"
 
 void grants_init(struct grants *g, const char *rules_file)
@@ -178,8 +178,7 @@ int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err)
 	if (strlen(glob) >= sizeof(rule->path_glob))
 		return bouncer_error_set(err, -ENAMETOOLONG, "path: longer than %zu bytes",
 		                         sizeof(rule->path_glob) - 1);
-	if (!rule->deny && !emulate_supported(rule->syscall) &&
-	    strcmp(rule->syscall, "execve") != 0 && strcmp(rule->syscall, "execveat") != 0)
+	if (!rule->deny && !supervise_allow_possible(rule->syscall))
 		return bouncer_error_set(
 		        err, -EINVAL,
 		        "path: bouncer cannot emulate %s, and an allow on its path "

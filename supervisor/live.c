@@ -10,8 +10,8 @@
 #include <seccomp.h>
 
 #include "errno_name.h"
-#include "emulate.h"
 #include "supervise.h"
+#include "supervise_check.h"
 #include "supervise_parse.h"
 #include "syscall_args.h"
 
@@ -435,7 +435,7 @@ static int remember_path(struct live *live, const struct pending_entry *e, struc
 		                         "memory it could not name (no single decoded path)");
 	}
 	json_decref(members);
-	if (!rule->deny && !emulate_supported(n->name))
+	if (!rule->deny && !supervise_allow_possible(n->name))
 		return bouncer_error_set(err, -ENOTSUP, "a path, and bouncer cannot emulate %s",
 		                         n->name);
 	if (grant_set_path(rule, glob, &why) < 0)
@@ -693,8 +693,7 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 		char where[256];
 		int rc;
 
-		if (!emulate_supported(name) && strcmp(name, "execve") != 0 &&
-		    strcmp(name, "execveat") != 0) {
+		if (!supervise_allow_possible(name)) {
 			json_decref(clauses);
 			json_decref(deflt);
 			return fail(

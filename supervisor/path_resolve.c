@@ -33,6 +33,11 @@ struct resolve_ctx {
 	 */
 	bool same_root;
 	char root_path[PATH_MAX]; /* readlink of root_fd, for !same_root */
+	/*
+	 * Set when an entry of the target's /proc was opened: opened by thread id, it is only
+	 * known to be the target's once its notification is checked valid afterwards.
+	 */
+	bool *opened_proc;
 };
 
 static int sys_openat2(int dirfd, const char *path, unsigned long long flags,
@@ -61,12 +66,13 @@ void path_resolve_set_proc_hook(const struct path_resolve_proc_hook *hook)
 	proc_hook = hook;
 }
 
-static int open_proc(pid_t tid, const char *what, int flags)
+static int open_proc(const struct resolve_ctx *ctx, const char *what, int flags)
 {
 	char p[64];
 	int fd;
 
-	snprintf(p, sizeof(p), "/proc/%d/%s", (int)tid, what);
+	*ctx->opened_proc = true;
+	snprintf(p, sizeof(p), "/proc/%d/%s", (int)ctx->tid, what);
 	if (proc_hook != NULL)
 		proc_hook->leave(proc_hook->arg);
 	fd = open(p, flags | O_CLOEXEC);
@@ -111,11 +117,16 @@ static struct {
 	pthread_once_t once;
 	int err;
 	struct stat root, mnt_ns;
-} own = {.once = PTHREAD_ONCE_INIT};
+	int root_fd; /* for callers known to share our root (PATH_RESOLVE_SAME_ROOT) */
+	pid_t pid;
+} own = {.once = PTHREAD_ONCE_INIT, .root_fd = -1};
 
 static void read_own_root(void)
 {
+	own.pid = getpid();
 	if (stat("/", &own.root) < 0 || stat("/proc/self/ns/mnt", &own.mnt_ns) < 0)
+		own.err = -errno;
+	else if ((own.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		own.err = -errno;
 }
 
@@ -221,7 +232,7 @@ static int rewrite_proc_self(const struct resolve_ctx *ctx, char *path, size_t s
 				if (fd < 0)
 					return -errno;
 			} else {
-				fd = open_proc(ctx->tid, "cwd", O_PATH | O_DIRECTORY);
+				fd = open_proc(ctx, "cwd", O_PATH | O_DIRECTORY);
 				if (fd < 0)
 					return fd;
 			}
@@ -241,7 +252,7 @@ static int rewrite_proc_self(const struct resolve_ctx *ctx, char *path, size_t s
 		n = strspn(digits, "0123456789");
 		if (n > 0 && n < 10 && digits[n] == '/') {
 			snprintf(what, sizeof(what), "fd/%.*s", (int)n, digits);
-			int fd = open_proc(ctx->tid, what, O_PATH | O_DIRECTORY);
+			int fd = open_proc(ctx, what, O_PATH | O_DIRECTORY);
 
 			if (fd < 0)
 				return fd;
@@ -314,11 +325,11 @@ static int open_start(const struct resolve_ctx *ctx, int dirfd)
 	char what[32];
 
 	if (dirfd == AT_FDCWD)
-		return open_proc(ctx->tid, "cwd", O_PATH | O_DIRECTORY);
+		return open_proc(ctx, "cwd", O_PATH | O_DIRECTORY);
 	if (dirfd < 0)
 		return -EBADF;
 	snprintf(what, sizeof(what), "fd/%d", dirfd);
-	return open_proc(ctx->tid, what, O_PATH | O_DIRECTORY);
+	return open_proc(ctx, what, O_PATH | O_DIRECTORY);
 }
 
 /* Opens the parent directory part from start_fd (the root when start_fd == ctx->root_fd). */
@@ -351,6 +362,54 @@ static int open_parent(const struct resolve_ctx *ctx, int start_fd, const char *
 	return sys_openat2(ctx->root_fd, joined, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
+/*
+ * Whether an absolute parent is spelled plainly: single slashes, no "." or ".." component.
+ * Walked from the root without following any symlink, such a path is where the directory it
+ * reaches really is, with no need to ask the kernel (readlink of /proc/self/fd/N).
+ */
+static bool is_plain_absolute(const char *p)
+{
+	if (p[0] != '/')
+		return false;
+	for (const char *c = p + 1; *c != '\0';) {
+		size_t len = strcspn(c, "/");
+
+		if (len == 0 && c[len] != '\0')
+			return false; /* "//" */
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+		if (*c == '/')
+			c++;
+	}
+	return true;
+}
+
+/*
+ * The parent of a target sharing our root, spelled plainly: opened without following any
+ * symlink, its location is its spelling (without a trailing slash). Returns the descriptor,
+ * -ELOOP when a symlink is on the way (resolve it the general way), or another negative errno,
+ * the one the kernel's own walk would meet first (no symlink was involved up to there).
+ */
+static int open_plain_parent(const struct resolve_ctx *ctx, const char *parent, char *location,
+                             size_t size)
+{
+	size_t len = strlen(parent);
+	int fd;
+
+	while (len > 1 && parent[len - 1] == '/')
+		len--;
+	if (len >= size)
+		return -ENAMETOOLONG;
+	fd = sys_openat2(ctx->root_fd, parent, O_PATH | O_DIRECTORY | O_CLOEXEC,
+	                 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd >= 0) {
+		memcpy(location, parent, len);
+		location[len] = '\0';
+	}
+	return fd;
+}
+
 static bool in_own_proc_entry(int fd, const char *path)
 {
 	struct statfs sfs;
@@ -358,7 +417,8 @@ static bool in_own_proc_entry(int fd, const char *path)
 	size_t n;
 
 	/* The cheap string test first: most paths are nowhere near /proc. */
-	n = (size_t)snprintf(entry, sizeof(entry), "/proc/%d", (int)getpid());
+	pthread_once(&own.once, read_own_root);
+	n = (size_t)snprintf(entry, sizeof(entry), "/proc/%d", (int)own.pid);
 	if (strncmp(path, entry, n) != 0 || (path[n] != '\0' && path[n] != '/'))
 		return false;
 	return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
@@ -369,7 +429,8 @@ static int resolve_once(const struct resolve_ctx *ctx, int dirfd, char *path,
 {
 	char parent[PATH_MAX], real[PATH_MAX];
 	const char *rest = NULL;
-	int start_fd = -1, fd, rc;
+	int start_fd = -1, fd = -1, rc;
+	bool plain = false;
 	struct stat st;
 
 	if (path[0] == '\0')
@@ -393,7 +454,12 @@ static int resolve_once(const struct resolve_ctx *ctx, int dirfd, char *path,
 	}
 
 	rc = split_path(path, parent, sizeof(parent), out->final, &out->trailing_slash);
-	if (rc == 0) {
+	if (rc == 0 && ctx->same_root && start_fd == ctx->root_fd && is_plain_absolute(parent)) {
+		fd = open_plain_parent(ctx, parent, real, sizeof(real));
+		plain = fd >= 0;
+		rc = fd < 0 && fd != -ELOOP ? fd : 0;
+	}
+	if (rc == 0 && !plain) {
 		fd = open_parent(ctx, start_fd, parent);
 		rc = fd < 0 ? fd : 0;
 	}
@@ -403,12 +469,16 @@ static int resolve_once(const struct resolve_ctx *ctx, int dirfd, char *path,
 		return rc;
 	out->parent_fd = fd;
 
-	/* A directory removed while we hold it has no location to report. */
-	if (fstat(fd, &st) < 0)
+	/*
+	 * A directory removed while we hold it has no location to report. (One just reached by
+	 * its plain name was linked there: a removal from now on is the same race as after this
+	 * check.)
+	 */
+	if (!plain && fstat(fd, &st) < 0)
 		return -errno;
-	if (st.st_nlink == 0)
+	if (!plain && st.st_nlink == 0)
 		return -ENOENT;
-	rc = fd_path(fd, real, sizeof(real));
+	rc = plain ? 0 : fd_path(fd, real, sizeof(real));
 	if (rc < 0)
 		return rc;
 	if (ctx->same_root)
@@ -453,12 +523,12 @@ static int resolve_empty(const struct resolve_ctx *ctx, int dirfd, struct path_r
 	int fd, rc;
 
 	if (dirfd == AT_FDCWD) {
-		fd = open_proc(ctx->tid, "cwd", O_PATH | O_DIRECTORY);
+		fd = open_proc(ctx, "cwd", O_PATH | O_DIRECTORY);
 	} else if (dirfd < 0) {
 		return -EBADF;
 	} else {
 		snprintf(what, sizeof(what), "fd/%d", dirfd);
-		fd = open_proc(ctx->tid, what, O_PATH);
+		fd = open_proc(ctx, what, O_PATH);
 	}
 	if (fd < 0)
 		return fd == -ENOENT && dirfd != AT_FDCWD ? -EBADF : fd;
@@ -503,23 +573,38 @@ void path_resolution_release(struct path_resolution *out)
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned flags,
                  int listener_fd, uint64_t notif_id, struct path_resolution *out)
 {
-	struct resolve_ctx ctx = {.tid = tid, .tgid = tgid > 0 ? tgid : tid, .root_fd = -1};
+	bool opened_proc = false;
+	struct resolve_ctx ctx = {.tid = tid,
+	                          .tgid = tgid > 0 ? tgid : tid,
+	                          .root_fd = -1,
+	                          .opened_proc = &opened_proc};
 	char cur[PATH_MAX];
 	int rc;
 
 	out->parent_fd = -1;
 	out->final[0] = out->parent_path[0] = out->path[0] = '\0';
 	out->final_exists = out->final_is_symlink = out->trailing_slash = out->anonymous = false;
+	out->same_root = false;
 	if (strlen(path) >= sizeof(cur))
 		return -ENAMETOOLONG;
 	strcpy(cur, path);
 
-	ctx.root_fd = open_proc(tid, "root", O_PATH | O_DIRECTORY);
-	if (ctx.root_fd < 0)
-		return ctx.root_fd;
-	rc = detect_same_root(&ctx);
-	if (rc == 0 && !ctx.same_root)
-		rc = fd_path(ctx.root_fd, ctx.root_path, sizeof(ctx.root_path));
+	if (flags & PATH_RESOLVE_SAME_ROOT) {
+		/* The caller knows (identity.h): no /proc/TID/root to open and compare. */
+		pthread_once(&own.once, read_own_root);
+		if (own.err < 0)
+			return own.err;
+		ctx.root_fd = own.root_fd;
+		ctx.same_root = true;
+		rc = 0;
+	} else {
+		ctx.root_fd = open_proc(&ctx, "root", O_PATH | O_DIRECTORY);
+		if (ctx.root_fd < 0)
+			return ctx.root_fd;
+		rc = detect_same_root(&ctx);
+		if (rc == 0 && !ctx.same_root)
+			rc = fd_path(ctx.root_fd, ctx.root_path, sizeof(ctx.root_path));
+	}
 
 	if (rc == 0 && path[0] == '\0' && (flags & PATH_RESOLVE_EMPTY_PATH)) {
 		rc = resolve_empty(&ctx, dirfd, out);
@@ -574,9 +659,12 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned fl
 		path_resolution_release(out);
 	}
 done:
-	if (rc == 0 && listener_fd >= 0)
+	/* Nothing opened by thread id (a plain absolute path, root known): nothing to check. */
+	if (rc == 0 && listener_fd >= 0 && opened_proc)
 		rc = target_notif_valid(listener_fd, notif_id);
-	close(ctx.root_fd);
+	out->same_root = ctx.same_root;
+	if (!(flags & PATH_RESOLVE_SAME_ROOT))
+		close(ctx.root_fd);
 	if (rc < 0)
 		path_resolution_release(out);
 	return rc;

@@ -6,7 +6,10 @@
  * supervisor opens the target's root (/proc/TID/root) and starting directory (/proc/TID/cwd or
  * /proc/TID/fd/N) itself, resolves the PARENT of the final component with openat2(2) into an
  * O_PATH descriptor, and reports the real location of that descriptor (readlink of
- * /proc/self/fd/N, made relative to the target's root) joined with the final component.
+ * /proc/self/fd/N, made relative to the target's root) joined with the final component. (For
+ * a target sharing the supervisor's root whose absolute path is spelled plainly — single
+ * slashes, no "." or "..": the common case — the parent is opened with RESOLVE_NO_SYMLINKS
+ * and its spelling is its location, with no readlink; any symlink on the way falls back.)
  *
  * Why this defeats tricks: the kernel, not string manipulation, walks `..`, `//`, `.` and
  * symlinks, from the objects the target itself would start from; the reported path is where
@@ -45,6 +48,12 @@ enum {
 	 * file, something outside its root) is reported as anonymous with an empty path.
 	 */
 	PATH_RESOLVE_EMPTY_PATH = 1u << 1,
+	/*
+	 * The caller knows that the target's root and mount namespace are the supervisor's own
+	 * (identity.h caches it): resolve from the supervisor's root without opening and
+	 * comparing /proc/TID/root and /proc/TID/ns/mnt.
+	 */
+	PATH_RESOLVE_SAME_ROOT = 1u << 2,
 };
 
 struct path_resolution {
@@ -66,6 +75,8 @@ struct path_resolution {
 	 * path glob, so path conditions do not hold for it.
 	 */
 	bool anonymous;
+	/* The target's root and mount namespace were found to be the supervisor's own. */
+	bool same_root;
 };
 
 /*
@@ -80,7 +91,8 @@ struct path_resolution {
  * another thread if the target died meanwhile: before reporting success, notif_id is checked
  * with SECCOMP_IOCTL_NOTIF_ID_VALID on listener_fd (-ENOENT when stale; listener_fd < 0 skips
  * the check, for tests). While the notification is live the target cannot have exited, so one
- * check after all the opens covers them all.
+ * check after all the opens covers them all. (With PATH_RESOLVE_SAME_ROOT and an absolute path
+ * no /proc entry is opened, and there is nothing to check.)
  */
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, unsigned flags,
                  int listener_fd, uint64_t notif_id, struct path_resolution *out);

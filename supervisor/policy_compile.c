@@ -181,9 +181,63 @@ static uint32_t compile_kernel_action(uint32_t shadow, const struct compile_opti
 	}
 }
 
-static bool compile_is_exec(const char *name)
+/*
+ * Syscalls routed to the supervisor even where the profile allows them (then answered
+ * CONTINUE): each changes something the supervisor caches about its caller, so the cache is
+ * refreshed exactly when it changes instead of being read from /proc on every notification.
+ * exec: the program, comm and credentials (procinfo.h); identity: credentials, root and mount
+ * namespace (identity.h), and "seccomp", whose NEW_LISTENER flag lets a caller answer its own
+ * notifications before bouncer's and so hide the other calls of this list.
+ */
+static const struct {
+	const char *name;
+	enum compiled_route_reason reason;
+} compile_routed_names[] = {
+        {"execve", COMPILED_ROUTED_EXEC},          {"execveat", COMPILED_ROUTED_EXEC},
+        {"setuid", COMPILED_ROUTED_IDENTITY},      {"setgid", COMPILED_ROUTED_IDENTITY},
+        {"setreuid", COMPILED_ROUTED_IDENTITY},    {"setregid", COMPILED_ROUTED_IDENTITY},
+        {"setresuid", COMPILED_ROUTED_IDENTITY},   {"setresgid", COMPILED_ROUTED_IDENTITY},
+        {"setfsuid", COMPILED_ROUTED_IDENTITY},    {"setfsgid", COMPILED_ROUTED_IDENTITY},
+        {"setgroups", COMPILED_ROUTED_IDENTITY},   {"capset", COMPILED_ROUTED_IDENTITY},
+        {"setuid32", COMPILED_ROUTED_IDENTITY},    {"setgid32", COMPILED_ROUTED_IDENTITY},
+        {"setreuid32", COMPILED_ROUTED_IDENTITY},  {"setregid32", COMPILED_ROUTED_IDENTITY},
+        {"setresuid32", COMPILED_ROUTED_IDENTITY}, {"setresgid32", COMPILED_ROUTED_IDENTITY},
+        {"setfsuid32", COMPILED_ROUTED_IDENTITY},  {"setfsgid32", COMPILED_ROUTED_IDENTITY},
+        {"setgroups32", COMPILED_ROUTED_IDENTITY}, {"unshare", COMPILED_ROUTED_IDENTITY},
+        {"setns", COMPILED_ROUTED_IDENTITY},       {"chroot", COMPILED_ROUTED_IDENTITY},
+        {"pivot_root", COMPILED_ROUTED_IDENTITY},  {"seccomp", COMPILED_ROUTED_IDENTITY},
+};
+#define COMPILE_N_ROUTED_NAMES (sizeof(compile_routed_names) / sizeof(compile_routed_names[0]))
+
+_Static_assert(COMPILE_N_ROUTED_NAMES <= COMPILE_ROUTED_NAMES_MAX, "bit masks and arrays");
+
+size_t policy_compile_routed_names(const struct compile_options *options, const char **out)
 {
-	return strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < COMPILE_N_ROUTED_NAMES; i++)
+		if (compile_route_reason(options, compile_routed_names[i].name) !=
+		    COMPILED_ROUTED_NO)
+			out[n++] = compile_routed_names[i].name;
+	return n;
+}
+
+enum compiled_route_reason compile_route_reason(const struct compile_options *options,
+                                                const char *name)
+{
+	for (size_t i = 0; i < COMPILE_N_ROUTED_NAMES; i++) {
+		if (strcmp(compile_routed_names[i].name, name) != 0)
+			continue;
+		if (compile_routed_names[i].reason == COMPILED_ROUTED_EXEC)
+			return options->route_exec ? COMPILED_ROUTED_EXEC : COMPILED_ROUTED_NO;
+		return options->route_identity ? COMPILED_ROUTED_IDENTITY : COMPILED_ROUTED_NO;
+	}
+	return COMPILED_ROUTED_NO;
+}
+
+bool policy_identity_routed(const struct compiled_policy *compiled)
+{
+	return compiled->identity_routed;
 }
 
 static int compile_warn(struct compiled_policy *compiled, const char *fmt, ...)
@@ -350,7 +404,8 @@ static int compile_warn_partial_names(struct compiled_policy *compiled)
 		rc = compile_warn(compiled, "%s: %zu name%s not known on %s, skipped there: %s",
 		                  compiled->policy->source, compiled->n_partial_unknown[a],
 		                  compiled->n_partial_unknown[a] == 1 ? " is" : "s are",
-		                  arch_name != NULL ? arch_name : "?", compiled->partial_unknown[a]);
+		                  arch_name != NULL ? arch_name : "?",
+		                  compiled->partial_unknown[a]);
 		if (rc < 0)
 			return rc;
 	}
@@ -629,71 +684,115 @@ static void compile_route_mixed_allows(struct compiled_policy *compiled)
 }
 
 /*
- * route_exec: execve/execveat reach the supervisor even when allowed. Allowing rules route
- * them; when the kernel default is ALLOW, an unconditional NOTIFY rule covers the calls no
- * rule matches — unless a rule keeps a non-allow action in the kernel for that syscall (TRAP,
- * KILL_THREAD, TRACE, fast-deny), because an unconditional rule would override it; then the
- * exec is routed only where rules route it, and a warning says so.
+ * route_exec / route_identity: the syscalls of compile_routed_names reach the supervisor even
+ * when allowed. Allowing rules route them; when the kernel default is ALLOW, an unconditional
+ * NOTIFY rule covers the calls no rule matches — unless a rule keeps a non-allow action in the
+ * kernel for that syscall (TRAP, KILL_THREAD, TRACE, fast-deny), because an unconditional rule
+ * would override it; then the syscall is routed only where rules route it, and a warning says
+ * so.
  */
-static void compile_route_exec_rules(struct compiled_policy *compiled)
+static void compile_route_listed_rules(struct compiled_policy *compiled)
 {
 	const struct policy *policy = compiled->policy;
 	size_t r, n;
 
-	if (!compiled->options.route_exec)
-		return;
 	for (r = 0; r < policy->n_rules; r++) {
 		struct compiled_rule *cr = &compiled->rules[r];
 
 		if (cr->state != COMPILED_RULE_ADDED || cr->kernel_action != SCMP_ACT_ALLOW)
 			continue;
-		for (n = 0; n < policy->rules[r].n_names; n++)
-			if (compile_is_exec(policy->rules[r].names[n]))
-				cr->routed[n] = COMPILED_ROUTED_EXEC;
+		for (n = 0; n < policy->rules[r].n_names; n++) {
+			enum compiled_route_reason why =
+			        compile_route_reason(&compiled->options, policy->rules[r].names[n]);
+
+			if (why != COMPILED_ROUTED_NO)
+				cr->routed[n] = (uint8_t)why;
+		}
 	}
 }
 
-/* Sets *extra bit 0 (execve), bit 1 (execveat) when the kernel needs the extra NOTIFY rule. */
-static int compile_route_exec_default(struct compiled_policy *compiled, unsigned *extra)
+/*
+ * Whether a rule keeps a kernel action other than NOTIFY for name. *tracer: that action lets a
+ * tracer decide (SCMP_ACT_TRACE), so the call may run without the supervisor seeing it.
+ */
+static const struct policy_rule *compile_keeper(const struct compiled_policy *compiled,
+                                                const char *name, bool *tracer)
 {
-	static const char *const names[] = {"execve", "execveat"};
 	const struct policy *policy = compiled->policy;
-	size_t r, n, e;
+	const struct policy_rule *keeper = NULL;
+	size_t r, n;
+
+	*tracer = false;
+	for (r = 0; r < policy->n_rules; r++) {
+		if (compiled->rules[r].state != COMPILED_RULE_ADDED)
+			continue;
+		for (n = 0; n < policy->rules[r].n_names; n++) {
+			uint32_t action;
+
+			if (strcmp(policy->rules[r].names[n], name) != 0)
+				continue;
+			action = policy_compile_name_kernel_action(compiled, r, n);
+			if (action == SCMP_ACT_NOTIFY)
+				continue;
+			if ((action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE)
+				*tracer = true;
+			if (keeper == NULL)
+				keeper = &policy->rules[r];
+		}
+	}
+	return keeper;
+}
+
+/*
+ * Sets bit i of *extra when compile_routed_names[i] needs the extra unconditional NOTIFY rule,
+ * and compiled->identity_routed when every identity-changing call reaches the supervisor.
+ */
+static int compile_route_listed_default(struct compiled_policy *compiled, uint32_t *extra)
+{
+	const bool default_allow = compiled->kernel_default == SCMP_ACT_ALLOW;
+	bool identity_complete =
+	        compiled->options.route_identity &&
+	        (compiled->kernel_default & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE;
+	size_t i;
 	int rc;
 
 	*extra = 0;
-	if (!compiled->options.route_exec || compiled->kernel_default != SCMP_ACT_ALLOW)
-		return 0;
-	for (e = 0; e < 2; e++) {
-		const struct policy_rule *keeper = NULL;
+	for (i = 0; i < COMPILE_N_ROUTED_NAMES; i++) {
+		const char *name = compile_routed_names[i].name;
+		enum compiled_route_reason why = compile_route_reason(&compiled->options, name);
+		const struct policy_rule *keeper;
+		bool tracer;
 
-		for (r = 0; r < policy->n_rules && keeper == NULL; r++) {
-			if (compiled->rules[r].state != COMPILED_RULE_ADDED)
-				continue;
-			for (n = 0; n < policy->rules[r].n_names; n++)
-				if (strcmp(policy->rules[r].names[n], names[e]) == 0 &&
-				    policy_compile_name_kernel_action(compiled, r, n) !=
-				            SCMP_ACT_NOTIFY)
-					keeper = &policy->rules[r];
-		}
+		if (why == COMPILED_ROUTED_NO)
+			continue;
+		keeper = compile_keeper(compiled, name, &tracer);
+		if (tracer && why == COMPILED_ROUTED_IDENTITY)
+			identity_complete = false;
+		if (!default_allow)
+			continue;
 		if (keeper == NULL) {
-			*extra |= 1u << e;
+			*extra |= 1u << i;
 			continue;
 		}
+		if (why == COMPILED_ROUTED_IDENTITY)
+			identity_complete = false;
 		rc = compile_warn(compiled,
 		                  "%s: %s is not routed to the supervisor where no rule matches: "
-		                  "syscalls[%zu] keeps an action in the kernel",
-		                  compile_source(policy), names[e], keeper->index);
+		                  "syscalls[%zu] keeps an action in the kernel%s",
+		                  compile_source(compiled->policy), name, keeper->index,
+		                  why == COMPILED_ROUTED_IDENTITY
+		                          ? " (the callers' identity is then read per call)"
+		                          : "");
 		if (rc < 0)
 			return rc;
 	}
+	compiled->identity_routed = identity_complete;
 	return 0;
 }
 
-static int compile_build_programs(struct compiled_policy *compiled, unsigned exec_extra,
+static int compile_build_programs(struct compiled_policy *compiled, uint32_t routed_extra,
                                   bouncer_error_t *err)
 {
-	static const char *const exec_names[] = {"execve", "execveat"};
 	const struct policy *policy = compiled->policy;
 	scmp_filter_ctx shadow = NULL, kernel = NULL;
 	size_t r, n;
@@ -729,17 +828,18 @@ static int compile_build_programs(struct compiled_policy *compiled, unsigned exe
 			}
 		}
 	}
-	for (n = 0; n < 2; n++) {
-		if (!(exec_extra & (1u << n)))
+	for (n = 0; n < COMPILE_N_ROUTED_NAMES; n++) {
+		const char *name = compile_routed_names[n].name;
+
+		if (!(routed_extra & (1u << n)))
 			continue;
-		nr = seccomp_syscall_resolve_name(exec_names[n]);
+		nr = seccomp_syscall_resolve_name(name);
 		if (nr == __NR_SCMP_ERROR)
 			continue;
 		rc = seccomp_rule_add_array(kernel, SCMP_ACT_NOTIFY, nr, 0, NULL);
 		if (rc < 0) {
 			rc = bouncer_error_set(err, rc, "%s: routing %s: libseccomp: %s",
-			                       compile_source(policy), exec_names[n],
-			                       strerror(-rc));
+			                       compile_source(policy), name, strerror(-rc));
 			goto out;
 		}
 	}
@@ -765,7 +865,7 @@ int policy_compile(const struct policy *policy, const struct compile_options *op
                    struct compiled_policy **out, bouncer_error_t *err)
 {
 	struct compiled_policy *compiled;
-	unsigned exec_extra = 0;
+	uint32_t routed_extra = 0;
 	char where[256];
 	size_t r, i;
 	int rc;
@@ -838,14 +938,14 @@ int policy_compile(const struct policy *policy, const struct compile_options *op
 		bouncer_error_set(err, rc, "compiling the policy: out of memory");
 		goto fail;
 	}
-	compile_route_exec_rules(compiled);
+	compile_route_listed_rules(compiled);
 	compile_route_mixed_allows(compiled);
-	rc = compile_route_exec_default(compiled, &exec_extra);
+	rc = compile_route_listed_default(compiled, &routed_extra);
 	if (rc < 0) {
 		bouncer_error_set(err, rc, "compiling the policy: out of memory");
 		goto fail;
 	}
-	rc = compile_build_programs(compiled, exec_extra, err);
+	rc = compile_build_programs(compiled, routed_extra, err);
 	if (rc < 0)
 		goto fail;
 	rc = policy_compile_tables(compiled);

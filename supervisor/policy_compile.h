@@ -39,6 +39,11 @@ struct compile_options {
 	/* Route execve/execveat to the supervisor even when allowed, so that the per-process
 	 * cache of comm/exe is refreshed exactly on exec (procinfo.c). Normally true. */
 	bool route_exec;
+	/* Route the calls that change a caller's credentials, root or namespaces (set*id,
+	 * setgroups, capset, unshare, setns, chroot, pivot_root, and seccomp, which could install a
+	 * listener of the caller's own) even when allowed, so that the supervisor may cache the
+	 * callers' identity instead of reading /proc per notification (identity.h). */
+	bool route_identity;
 	/* Do not warn about names that only some of the policy's arches lack (bouncer's own
 	 * embedded policies name each arch's calls on purpose; tests check each is known). */
 	bool quiet_partial_names;
@@ -88,6 +93,13 @@ void policy_evaluate(const struct compiled_policy *compiled, const struct seccom
                      struct policy_verdict *out);
 
 /* Where syscall nr of arch is decided (for `policy check`, grants, and tests). */
+/*
+ * Whether every call that could change a caller's identity reaches the supervisor with this
+ * policy (route_identity, and no rule keeps such a call in the kernel): only then may the
+ * supervisor cache it.
+ */
+bool policy_identity_routed(const struct compiled_policy *compiled);
+
 enum policy_route policy_route_of(const struct compiled_policy *compiled, uint32_t arch, int nr);
 
 /*

@@ -28,6 +28,7 @@ enum compiled_route_reason {
 	COMPILED_ROUTED_NO,     /* kernel action follows the action mapping */
 	COMPILED_ROUTED_SAFETY, /* ALLOW routed: its syscall mixes kernel-allow and routed rules */
 	COMPILED_ROUTED_EXEC,   /* ALLOW routed: execve/execveat (options->route_exec) */
+	COMPILED_ROUTED_IDENTITY, /* ALLOW routed: changes credentials/root (route_identity) */
 };
 
 struct compiled_rule {
@@ -93,6 +94,9 @@ struct compiled_policy {
 	 */
 	char **partial_unknown;
 	size_t *n_partial_unknown;
+	/* Every call that changes a caller's credentials, root or namespaces reaches the
+	 * supervisor (route_identity, and no rule keeps one of them in the kernel unseen). */
+	bool identity_routed;
 };
 
 /* "SCMP_ARCH_X86_64" for SCMP_ARCH_X86_64; "SCMP_ARCH_0x..." is never needed: NULL if unknown. */
@@ -107,6 +111,14 @@ int policy_compile_resolve(uint32_t token, const char *name);
 /* Whether libseccomp also filters name on arch through socketcall/ipc, and as which call. */
 bool policy_compile_multiplexed(uint32_t token, const char *name, int *mux_nr, uint32_t *call,
                                 const char **mux_name);
+
+/* Why options route name to the supervisor even when allowed (COMPILED_ROUTED_NO: they don't). */
+enum compiled_route_reason compile_route_reason(const struct compile_options *options,
+                                                const char *name);
+
+/* The names options route even when allowed, into out (COMPILE_ROUTED_NAMES_MAX); how many. */
+#define COMPILE_ROUTED_NAMES_MAX 32
+size_t policy_compile_routed_names(const struct compile_options *options, const char **out);
 
 /* The kernel action of rule r for its n-th name (an ALLOW may be routed per syscall). */
 uint32_t policy_compile_name_kernel_action(const struct compiled_policy *compiled, size_t r,

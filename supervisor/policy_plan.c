@@ -142,11 +142,20 @@ static void plan_print_rule(FILE *out, const struct compiled_policy *compiled,
 		      out);
 	else if (cand->routed == COMPILED_ROUTED_EXEC)
 		fputs(" [routed: exec refreshes the process cache, answered CONTINUE]", out);
+	else if (cand->routed == COMPILED_ROUTED_IDENTITY)
+		fputs(" [routed: refreshes the caller's cached identity, answered CONTINUE]", out);
 	for (size_t i = 0; i < rule->n_names; i++) {
 		if (supervise_rule_exec_not_race_free(rule->supervise_model, rule->names[i])) {
 			/* docs/inspection.md, "execve": the kernel reads path and argv again. */
 			fputs(" [not race-free: exec allowed after checking its path/argv, "
 			      "answered "
+			      "CONTINUE]",
+			      out);
+			break;
+		}
+		if (supervise_rule_chdir_not_race_free(rule->supervise_model, rule->names[i])) {
+			/* docs/inspection.md, "chdir": the kernel reads the path again. */
+			fputs(" [not race-free: chdir allowed after checking its path, answered "
 			      "CONTINUE]",
 			      out);
 			break;
@@ -213,19 +222,19 @@ static void plan_print_default(FILE *out, const struct compiled_policy *compiled
 	        words, plan_destination(compiled->kernel_default));
 }
 
-static bool plan_is_exec(const char *name)
-{
-	return strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
-}
-
 /* What happens to the calls no rule of this syscall matches. */
 static void plan_print_fallback(FILE *out, const struct compiled_policy *compiled,
                                 const struct compiled_syscall *sc)
 {
-	if (compiled->options.route_exec && plan_is_exec(sc->name) &&
-	    compiled->kernel_default == SCMP_ACT_ALLOW && sc->route == ROUTE_SUPERVISOR)
-		fputs("allow (default) [routed: exec refreshes the process cache, answered "
-		      "CONTINUE]",
+	enum compiled_route_reason why = compile_route_reason(&compiled->options, sc->name);
+
+	if (why != COMPILED_ROUTED_NO && compiled->kernel_default == SCMP_ACT_ALLOW &&
+	    sc->route == ROUTE_SUPERVISOR)
+		fputs(why == COMPILED_ROUTED_EXEC
+		              ? "allow (default) [routed: exec refreshes the process cache, "
+		                "answered CONTINUE]"
+		              : "allow (default) [routed: refreshes the caller's cached identity, "
+		                "answered CONTINUE]",
 		      out);
 	else
 		plan_print_default(out, compiled);
@@ -379,10 +388,13 @@ void policy_plan_print(const struct compiled_policy *compiled, FILE *out)
 	char words[64];
 
 	fprintf(out, "policy: %s\n", policy->source != NULL ? policy->source : "<policy>");
-	fprintf(out, "mode: %s; fast deny: %s; exec routed: %s\n",
+	fprintf(out, "mode: %s; fast deny: %s; exec routed: %s; identity routed: %s\n",
 	        compiled->options.audit ? "audit" : "enforce",
 	        compiled->options.fast_deny ? "on" : "off",
-	        compiled->options.route_exec ? "on" : "off");
+	        compiled->options.route_exec ? "on" : "off",
+	        !compiled->options.route_identity ? "off"
+	        : compiled->identity_routed       ? "on (callers' identity cached)"
+	                                          : "partly (callers' identity read per call)");
 	fputs("default action: ", out);
 	plan_print_default(out, compiled);
 	fputc('\n', out);

@@ -79,10 +79,11 @@ static int compile_pair_push(struct compile_pair **pairs, size_t *n, size_t *cap
 static int compile_candidate_table(struct compiled_policy *compiled, struct compiled_arch *arch,
                                    size_t *cand_cap)
 {
-	static const char *const exec_names[] = {"execve", "execveat"};
 	const struct policy *policy = compiled->policy;
 	struct compile_pair *pairs = NULL;
 	size_t n_pairs = 0, cap = 0, r, n, i;
+	const char *routed[COMPILE_ROUTED_NAMES_MAX];
+	size_t n_routed = policy_compile_routed_names(&compiled->options, routed);
 	int nr, rc = 0;
 
 	for (r = 0; r <= policy->n_rules; r++) {
@@ -95,11 +96,11 @@ static int compile_candidate_table(struct compiled_policy *compiled, struct comp
 			names = (const char *const *)policy->rules[r].names;
 			count = policy->rules[r].n_names;
 		} else {
-			/* Routed execs get an entry even when no rule names them. */
-			if (!compiled->options.route_exec)
+			/* Routed syscalls get an entry even when no rule names them. */
+			if (n_routed == 0)
 				break;
-			names = exec_names;
-			count = 2;
+			names = routed;
+			count = n_routed;
 		}
 		for (n = 0; n < count; n++) {
 			struct compile_pair pair = {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void procinfo_cache_init(struct procinfo_cache *cache)
@@ -95,6 +96,24 @@ static void read_status(const char *proc_root, pid_t tid, struct procinfo *info)
 	}
 }
 
+static int stat_exe(const struct procinfo_cache *cache, pid_t tid, struct stat *st)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/%d/exe", cache->proc_root, (int)tid);
+	return stat(path, st);
+}
+
+/* Whether tid still runs the executable info was read with (unreadable: assumed so). */
+static bool same_exe(const struct procinfo_cache *cache, const struct procinfo *info)
+{
+	struct stat st;
+
+	if (stat_exe(cache, info->tid, &st) < 0)
+		return true;
+	return st.st_dev == info->exe_dev && st.st_ino == info->exe_ino;
+}
+
 const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, bool *read_proc)
 {
 	struct procinfo *info = find(cache, tid);
@@ -111,8 +130,12 @@ const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, 
 
 		return &unknown;
 	}
-	if (info != NULL)
-		return info;
+	if (info != NULL) {
+		if (!cache->verify_exe || same_exe(cache, info))
+			return info;
+		/* It exec'd unseen: read it again, and its process's other threads when seen. */
+		procinfo_forget_process(cache, tid, info->pid);
+	}
 
 	if (cache->used >= PROCINFO_SLOTS / 4 * 3)
 		clear(cache);
@@ -129,6 +152,14 @@ const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, 
 	cache->misses++;
 	*read_proc = true;
 	read_status(cache->proc_root, tid, info);
+	if (cache->verify_exe) {
+		struct stat st;
+
+		if (stat_exe(cache, tid, &st) == 0) {
+			info->exe_dev = st.st_dev;
+			info->exe_ino = st.st_ino;
+		}
+	}
 	snprintf(path, sizeof(path), "%s/%d/exe", cache->proc_root, (int)tid);
 	n = readlink(path, exe, sizeof(exe));
 	if (n > 0 && n < (ssize_t)sizeof(exe)) {
@@ -147,6 +178,23 @@ const struct procinfo *procinfo_lookup(struct procinfo_cache *cache, pid_t tid, 
 		info->exe = s != NULL ? s : "";
 	}
 	return info;
+}
+
+struct procinfo *procinfo_find(struct procinfo_cache *cache, pid_t tid)
+{
+	struct procinfo *info = tid > 0 ? find(cache, tid) : NULL;
+
+	return info != NULL && info->tid == tid ? info : NULL;
+}
+
+void procinfo_forget_identity(struct procinfo_cache *cache, pid_t tid)
+{
+	struct procinfo *info = procinfo_find(cache, tid);
+
+	if (info != NULL) {
+		info->creds_cached = false;
+		info->root_same = false;
+	}
 }
 
 void procinfo_forget_process(struct procinfo_cache *cache, pid_t tid, pid_t pid)

@@ -26,6 +26,9 @@
 /* Processes whose exec is waiting to be verified (open addressing by pid; a power of two). */
 #define EXEC_CHECKS_MAX 1024
 #define EXEC_PROBES     16
+/* Processes whose chdir is waiting to be verified (the same scheme). */
+#define CWD_CHECKS_MAX 1024
+#define CWD_PROBES     16
 
 /* Facts that come from the target's memory: an allow that used them must be emulated. */
 #define POINTER_FACTS                                                                              \
@@ -40,17 +43,38 @@ struct exec_check {
 	char path[PATH_MAX];
 };
 
+/*
+ * An allowed chdir waiting to be verified: the directory the clause checked, and the process's
+ * working directory before the call, to tell "not run yet / failed" from "went elsewhere".
+ */
+struct cwd_check {
+	pid_t pid;                /* 0: free */
+	pid_t tid;                /* the thread that called chdir */
+	uint64_t notif_id;        /* its notification: the chdir has not run while it is decided */
+	unsigned long long start; /* the process's start time: a reused pid is another one */
+	dev_t dev, before_dev;
+	ino_t ino, before_ino;
+	char path[PATH_MAX];
+};
+
 struct supervise_state {
 	struct supervise_gather_buf buf;
 	struct creds_switch sw;
 	struct creds_fd_cache status_fds;
 	struct target_creds creds;
+	/* This notification's caller: its procinfo entry and the supervisor's cache rules. */
+	struct procinfo *who;
+	struct identity_state *identity;
+	bool have_creds;    /* creds holds this notification's caller's identity */
+	bool creds_fresh;   /* ... read from /proc now (to be checked with NOTIF_ID_VALID) */
 	bool acting;        /* the supervisor's thread acts as the target (creds entered) */
 	bool ask_allows;    /* supervise_decide_ask_allowed(): "ask" reads as "allow" */
 	bool warned_enosys; /* a missing kernel feature was reported once */
 	struct path_resolve_proc_hook proc_hook;
 	unsigned n_exec_checks;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
+	unsigned n_cwd_checks;
+	struct cwd_check cwd_checks[CWD_CHECKS_MAX];
 	char argv_arena[ARGV_ARENA_SIZE];
 	char scratch[SCRATCH_SIZE];
 };
@@ -282,9 +306,36 @@ static int proc_enter(void *arg)
 	return emulate_creds_enter(&st->sw, &st->creds);
 }
 
+/*
+ * The caller's credentials into st->creds: cached per thread where nothing can change them
+ * unseen (identity.h), else read from /proc/TID/status (through a kept descriptor).
+ */
+static int caller_creds(struct supervise_state *st, const struct supervise_request *req)
+{
+	bool usable = identity_creds_usable(st->identity, st->who);
+	int rc;
+
+	if (st->have_creds)
+		return 0;
+	if (usable && st->who->creds_cached) {
+		identity_creds_load(st->who, &st->creds);
+		st->identity->hits++;
+	} else {
+		rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
+		if (rc < 0)
+			return rc;
+		st->identity->misses++;
+		st->creds_fresh = true;
+		if (usable)
+			identity_creds_store(st->who, &st->creds);
+	}
+	st->have_creds = true;
+	return 0;
+}
+
 static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
 {
-	int rc = emulate_creds_read_cached(&st->status_fds, req->tid, &st->creds);
+	int rc = caller_creds(st, req);
 
 	if (rc < 0)
 		return rc;
@@ -315,6 +366,20 @@ static int evaluate(struct supervise_state *st, const struct supervise_rule *rul
 		want = missing_needs(rule, facts->have);
 		if (want == 0)
 			return -EPERM; /* cannot happen: eval and the clauses disagree */
+		if (want & SUPERVISE_NEEDS_CREDS) {
+			/* uid/gid clauses compare the effective ids: from the identity cache. */
+			rc = caller_creds(st, req);
+			if (rc == 0 && st->creds_fresh && req->listener_fd >= 0)
+				rc = target_notif_valid(req->listener_fd, req->notif_id);
+			if (rc < 0)
+				return rc;
+			facts->uid = st->creds.euid;
+			facts->gid = st->creds.egid;
+			facts->have |= SUPERVISE_NEEDS_CREDS;
+			want &= ~SUPERVISE_NEEDS_CREDS;
+			if (want == 0)
+				continue;
+		}
 		if ((want & POINTER_FACTS) && !st->acting) {
 			rc = act_as_target(st, req);
 			if (rc < 0)
@@ -477,11 +542,190 @@ void supervise_exec_verify(struct supervisor *sup, struct notification *n)
 	st->n_exec_checks--;
 }
 
+/* ---- chdir verification ---- */
+
+/*
+ * The working directory of thread tid of process pid, as /proc shows it (following the magic
+ * link: the directory itself). -ENOENT when the thread has gone.
+ */
+static int stat_cwd(pid_t pid, pid_t tid, struct stat *out)
+{
+	char link[64];
+
+	snprintf(link, sizeof(link), "/proc/%d/task/%d/cwd", (int)pid, (int)tid);
+	return stat(link, out) < 0 ? -errno : 0;
+}
+
+/*
+ * The slot of pid, or NULL; with create, a free slot for it. When all probes are used, slots of
+ * processes that have ended (another start time, or none) are taken back: a process that called
+ * chdir and exited without another supervised call would otherwise hold its slot for ever.
+ */
+static struct cwd_check *cwd_check_slot(struct supervise_state *st, pid_t pid, bool create)
+{
+	struct cwd_check *free_slot = NULL;
+
+	for (unsigned i = 0; i < CWD_PROBES; i++) {
+		struct cwd_check *c = &st->cwd_checks[((unsigned)pid + i) % CWD_CHECKS_MAX];
+
+		if (c->pid == pid)
+			return c;
+		if (c->pid == 0 && free_slot == NULL)
+			free_slot = c;
+	}
+	if (!create)
+		return NULL;
+	if (free_slot != NULL)
+		return free_slot;
+	for (unsigned i = 0; i < CWD_PROBES; i++) {
+		struct cwd_check *c = &st->cwd_checks[((unsigned)pid + i) % CWD_CHECKS_MAX];
+
+		if (start_time(c->pid) != c->start) {
+			c->pid = 0; /* that process has ended: its chdir no longer matters */
+			st->n_cwd_checks--;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static void cwd_check_forget(struct supervise_state *st, struct cwd_check *c)
+{
+	c->pid = 0;
+	st->n_cwd_checks--;
+}
+
+/*
+ * Compares the working directory of c's process with the directory its chdir checked, on
+ * notification n of that process. Returns true when the check is settled (verified, failed,
+ * another process, or a mismatch recorded on n), false while the chdir may not have run yet.
+ *
+ * The chdir has certainly run once its own thread makes another call (a thread makes one call
+ * at a time) or has gone. Before that, another thread's notification may come first: the
+ * directory is then either still the one before (keep waiting), or the new one.
+ */
+static bool cwd_check_settle(struct supervise_state *st, struct cwd_check *c,
+                             struct notification *n)
+{
+	pid_t tid = (pid_t)n->req.pid;
+	bool done = tid == c->tid, is_checked, is_before;
+	char now_path[PATH_MAX];
+	struct stat now;
+	struct extra x;
+	char link[64];
+	ssize_t len;
+	int rc;
+
+	rc = stat_cwd(c->pid, c->tid, &now);
+	if (rc == -ENOENT) {
+		/* The thread that called chdir has gone; the others share its cwd (CLONE_FS). */
+		done = true;
+		rc = stat_cwd(c->pid, tid, &now);
+		snprintf(link, sizeof(link), "/proc/%d/task/%d/cwd", (int)c->pid, (int)tid);
+	} else {
+		snprintf(link, sizeof(link), "/proc/%d/task/%d/cwd", (int)c->pid, (int)c->tid);
+	}
+	if (rc < 0)
+		return false; /* unreadable now (the caller is going away): try again later */
+	is_checked = now.st_dev == c->dev && now.st_ino == c->ino;
+	is_before = now.st_dev == c->before_dev && now.st_ino == c->before_ino;
+	if (is_checked && (done || !is_before))
+		return true; /* verified */
+	if (is_before)
+		return done; /* not run yet, or it failed (then nothing changed) */
+	if (start_time(c->pid) != c->start)
+		return true; /* the process exited unverified and its pid was reused */
+	/*
+	 * Another directory than the one a clause checked: a thread won the race against
+	 * CONTINUE (or the process changed its directory by a means bouncer does not check,
+	 * fchdir, before this call). Loud on purpose.
+	 */
+	len = readlink(link, now_path, sizeof(now_path) - 1);
+	now_path[len > 0 ? len : 0] = '\0';
+	x = (struct extra){.buf = n->extra, .size = sizeof(n->extra), .pos = strlen(n->extra)};
+	put_raw(&x, ",\"cwd_mismatch\":true,\"cwd_checked\":");
+	put_str(&x, c->path);
+	n->decision.record = true;
+	fprintf(stderr,
+	        "bouncer: chdir mismatch: process %d's working directory is %s, not the "
+	        "checked %s\n",
+	        (int)c->pid, now_path, c->path);
+	return true;
+}
+
+/*
+ * Remembers the directory an allowed chdir of thread tid (process pid) checked, to verify it
+ * on the process's next notification. The directory is named by the descriptor the clause was
+ * matched on, following a final symlink as chdir does. A path that names no directory now is
+ * remembered too (as nothing): if the chdir succeeds, it went somewhere else.
+ */
+static void cwd_check_add(struct supervise_state *st, struct notification *n, pid_t pid, pid_t tid,
+                          const struct path_resolution *pr)
+{
+	struct cwd_check *c;
+	struct stat dir, before;
+
+	if (fstatat(pr->parent_fd, pr->final[0] != '\0' ? pr->final : ".", &dir, 0) < 0 ||
+	    !S_ISDIR(dir.st_mode))
+		memset(&dir, 0, sizeof(dir));
+	c = stat_cwd(pid, tid, &before) == 0 ? cwd_check_slot(st, pid, true) : NULL;
+	if (c == NULL) {
+		/* Said, not hidden: this chdir cannot be verified. */
+		fprintf(stderr,
+		        "bouncer: too many chdirs waiting to be verified (or /proc/%d unreadable): "
+		        "process %d's is not\n",
+		        (int)tid, (int)pid);
+		return;
+	}
+	if (c->pid == pid) {
+		/*
+		 * A second allowed chdir before the first was verified: settle the first as any
+		 * call of the process would, then replace it. If the first has not run yet (another
+		 * thread's), it is replaced unverified: the directory that stays is the one checked
+		 * last (docs/inspection.md, "chdir").
+		 */
+		cwd_check_settle(st, c, n);
+	} else {
+		st->n_cwd_checks++;
+	}
+	c->pid = pid;
+	c->tid = tid;
+	c->notif_id = n->req.id;
+	c->start = start_time(pid);
+	c->dev = dir.st_dev;
+	c->ino = dir.st_ino;
+	c->before_dev = before.st_dev;
+	c->before_ino = before.st_ino;
+	snprintf(c->path, sizeof(c->path), "%s", pr->path);
+}
+
+void supervise_cwd_verify(struct supervisor *sup, struct notification *n)
+{
+	struct supervise_state *st = sup->supervise;
+	struct cwd_check *c;
+
+	if (st == NULL || st->n_cwd_checks == 0 || n->who == NULL || n->who->pid <= 0)
+		return;
+	c = cwd_check_slot(st, n->who->pid, false);
+	if (c == NULL)
+		return;
+	/* The chdir's own notification: it runs after the answer. */
+	if (c->tid == (pid_t)n->req.pid && c->notif_id == n->req.id)
+		return;
+	if (cwd_check_settle(st, c, n))
+		cwd_check_forget(st, c);
+}
+
 /* ---- the decision ---- */
 
 static bool is_exec_name(const char *name)
 {
 	return name != NULL && (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0);
+}
+
+static bool is_chdir_name(const char *name)
+{
+	return name != NULL && strcmp(name, "chdir") == 0;
 }
 
 static void answer_deny(struct decision *d, int e)
@@ -524,6 +768,7 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	        .buf = &st->buf,
 	        .facts = facts,
 	        .creds = &st->creds,
+	        .status_fds = &st->status_fds,
 	        .sw = &st->sw,
 	        .scratch = st->scratch,
 	        .scratch_size = sizeof(st->scratch),
@@ -587,7 +832,7 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	struct extra x = {.buf = n->extra, .size = sizeof(n->extra)};
 	enum record_action action;
 	long clause = -1;
-	bool pointers;
+	bool pointers, verify_cwd = false;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -604,8 +849,16 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 			req.args[i] = (uint32_t)req.args[i];
 	memset(&facts, 0, sizeof(facts));
 	memcpy(facts.args, req.args, sizeof(facts.args));
-	/* The caller's executable is cached per process (procinfo), refreshed on exec. */
-	if (n->who != NULL && n->who->exe != NULL && n->who->exe[0] != '\0') {
+	st->who = procinfo_find(sup->procs, req.tid);
+	st->identity = &sup->identity;
+	st->have_creds = st->creds_fresh = false;
+	req.same_root = identity_root_usable(st->identity, st->who) && st->who->root_same;
+	/*
+	 * The caller's executable is cached per process (procinfo), refreshed on exec — where
+	 * every exec reaches the supervisor (identity.h); otherwise read now (gather).
+	 */
+	if (identity_creds_usable(st->identity, st->who) && n->who->exe != NULL &&
+	    n->who->exe[0] != '\0') {
 		facts.exe = n->who->exe;
 		facts.have |= SUPERVISE_NEEDS_EXE;
 	}
@@ -613,6 +866,11 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	/* Emptied first: after a failed gather, a string still empty was never read. */
 	st->buf.strings[0][0] = st->buf.strings[1][0] = '\0';
 	rc = evaluate(st, rule, &req, sa, &facts, &dec, &clause);
+	/* Found sharing the supervisor's root: the next resolutions may skip looking. */
+	if (rc == 0 && !req.same_root && (facts.have & SUPERVISE_NEEDS_PATHS) &&
+	    facts.n_paths > 0 && st->buf.paths[0].same_root &&
+	    identity_root_usable(st->identity, st->who))
+		st->who->root_same = true;
 	put_facts(&x, st, &facts, sa);
 	if (rc < 0)
 		put_given_paths(&x, st, &facts, sa, rc);
@@ -703,6 +961,16 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 			put_raw(&x, ",\"emulated\":false,\"race_free\":false");
 			if (facts.n_paths > 0 && req.tgid > 0)
 				exec_check_add(st, req.tgid, &st->buf.paths[0]);
+		} else if (is_chdir_name(n->name)) {
+			/*
+			 * chdir cannot be emulated either: only the caller can change its own
+			 * working directory, and the kernel reads the path again. Not race-free;
+			 * the directory reached is verified on the process's next notification
+			 * (after the supervisor's identity is back: below).
+			 */
+			answer_continue(d, action);
+			put_raw(&x, ",\"emulated\":false,\"race_free\":false");
+			verify_cwd = facts.n_paths > 0 && req.tgid > 0;
 		} else {
 			allow_emulated(sup, n, &req, &facts, action, &x);
 		}
@@ -714,5 +982,7 @@ out:
 		emulate_creds_restore(&st->sw);
 		st->acting = false;
 	}
+	if (verify_cwd)
+		cwd_check_add(st, n, req.tgid, req.tid, &st->buf.paths[0]);
 	supervise_gather_release(&st->buf);
 }

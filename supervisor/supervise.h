@@ -4,9 +4,9 @@
  * gather the facts the clauses reached need (lazily: a clause that decides before a path
  * clause saves the resolution), evaluate, and turn the clause's decision into the supervisor's
  * answer. Allows that depend on pointer contents (paths, addresses) are emulated on the checked
- * copy (emulate.h) and never answered CONTINUE; execve, which cannot be emulated, is answered
- * CONTINUE and the program that actually started is verified on the process's next
- * notification.
+ * copy (emulate.h) and never answered CONTINUE; execve and chdir, which cannot be emulated, are
+ * answered CONTINUE and the program that actually started, or the directory actually reached,
+ * is verified on the process's next notification.
  *
  * Hot path: one preallocated state per supervisor, no allocation per notification.
  */
@@ -43,5 +43,12 @@ void supervise_decide_ask_allowed(struct supervisor *sup, struct notification *n
  * /proc/PID/exe is that program; a mismatch is recorded loudly ("exec_mismatch": true).
  */
 void supervise_exec_verify(struct supervisor *sup, struct notification *n);
+
+/*
+ * Every notification: if n's process was allowed a chdir after a check of its path, verify that
+ * its working directory (/proc/PID/task/TID/cwd) is the directory checked once the chdir has
+ * run; another directory is recorded loudly ("cwd_mismatch": true).
+ */
+void supervise_cwd_verify(struct supervisor *sup, struct notification *n);
 
 #endif

@@ -21,6 +21,11 @@ static bool is_exec(const char *name)
 	return strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0;
 }
 
+static bool is_chdir(const char *name)
+{
+	return strcmp(name, "chdir") == 0;
+}
+
 /*
  * The first allowing decision reached after (or at) a clause on pointer contents: its clause
  * index, or n_clauses for the default; -1 when every allow is decided on registers alone.
@@ -37,6 +42,11 @@ static long first_pointer_allow(const struct supervise_rule *rule)
 			return (long)i;
 	}
 	return seen && allows(rule->fallback.verdict) ? (long)rule->n_clauses : -1;
+}
+
+bool supervise_allow_possible(const char *name)
+{
+	return is_exec(name) || is_chdir(name) || emulate_supported(name);
 }
 
 int supervise_check_race_free(const struct supervise_rule *rule, char *const *names, size_t n_names,
@@ -56,7 +66,7 @@ int supervise_check_race_free(const struct supervise_rule *rule, char *const *na
 		         rule->has_default ? "syscalls[%zu].default" : "syscalls[%zu].supervise",
 		         rule_index);
 	for (size_t i = 0; i < n_names; i++) {
-		if (is_exec(names[i]) || emulate_supported(names[i]))
+		if (supervise_allow_possible(names[i]))
 			continue;
 		snprintf(where, where_len, "%s", path);
 		return bouncer_error_set(
@@ -74,4 +84,9 @@ int supervise_check_race_free(const struct supervise_rule *rule, char *const *na
 bool supervise_rule_exec_not_race_free(const struct supervise_rule *rule, const char *name)
 {
 	return rule != NULL && is_exec(name) && first_pointer_allow(rule) >= 0;
+}
+
+bool supervise_rule_chdir_not_race_free(const struct supervise_rule *rule, const char *name)
+{
+	return rule != NULL && is_chdir(name) && first_pointer_allow(rule) >= 0;
 }

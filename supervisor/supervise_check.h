@@ -4,8 +4,10 @@
  * (allow, log, ask) that depends on pointer contents (a paths/addresses clause decided it, or
  * such a clause was passed on the way to it) on a syscall the supervisor does not emulate. It
  * would have to be answered CONTINUE, and the kernel would read the target's memory again
- * after the check. execve/execveat are the exception: they cannot be emulated at all, are
- * answered CONTINUE and marked "not race-free" by `bouncer policy check` (docs/inspection.md).
+ * after the check. execve/execveat and chdir are the exceptions: they cannot be emulated at all
+ * (only the kernel can replace the caller's program or change its working directory), are
+ * answered CONTINUE, verified afterwards and marked "not race-free" by `bouncer policy check`
+ * (docs/inspection.md).
  */
 #ifndef BOUNCER_SUPERVISE_CHECK_H
 #define BOUNCER_SUPERVISE_CHECK_H
@@ -25,6 +27,16 @@ int supervise_check_race_free(const struct supervise_rule *rule, char *const *na
                               bouncer_error_t *err);
 
 /* Whether the rule lets execve/execveat run after a check on pointer contents (not race-free). */
+/*
+ * Whether an allow decided on the pointer arguments of name can be carried out: emulated, or
+ * (exec, chdir, which only the kernel can do) answered CONTINUE, stated not race-free and
+ * verified afterwards. Otherwise such an allow must be refused (policy, grants, remembering).
+ */
+bool supervise_allow_possible(const char *name);
+
 bool supervise_rule_exec_not_race_free(const struct supervise_rule *rule, const char *name);
+
+/* Whether the rule lets chdir run after a check of its path (not race-free). */
+bool supervise_rule_chdir_not_race_free(const struct supervise_rule *rule, const char *name);
 
 #endif

@@ -112,6 +112,8 @@ static int gather_paths(const struct supervise_request *req, const struct syscal
 			if (rc < 0)
 				return rc;
 		}
+		if (req->same_root)
+			flags |= PATH_RESOLVE_SAME_ROOT;
 		rc = path_resolve(req->tid, req->tgid, dirfd_of(req, p->dirfd), buf->strings[i],
 		                  flags, req->listener_fd, req->notif_id, &buf->paths[i]);
 		if (rc < 0)
@@ -176,7 +178,8 @@ static int gather_address(const struct supervise_request *req, const struct sysc
 	if (buf->addr.ss_family == AF_UNIX && len > off && len <= sizeof(struct sockaddr_un) &&
 	    ((const char *)&buf->addr)[off] != '\0') {
 		size_t n = strnlen((const char *)&buf->addr + off, (size_t)len - off);
-		unsigned flags = strcmp(sa->name, "bind") == 0 ? 0 : PATH_RESOLVE_FOLLOW;
+		unsigned flags = (strcmp(sa->name, "bind") == 0 ? 0 : PATH_RESOLVE_FOLLOW) |
+		                 (req->same_root ? PATH_RESOLVE_SAME_ROOT : 0);
 
 		memcpy(buf->strings[0], (const char *)&buf->addr + off, n);
 		buf->strings[0][n] = '\0';

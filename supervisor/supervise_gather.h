@@ -24,6 +24,7 @@ struct supervise_request {
 	uint64_t args[6];
 	int listener_fd; /* for SECCOMP_IOCTL_NOTIF_ID_VALID; < 0 skips (tests) */
 	uint64_t notif_id;
+	bool same_root; /* known (identity.h): paths resolve with PATH_RESOLVE_SAME_ROOT */
 };
 
 /* Storage for the facts (large: keep one per worker, not on a small stack). */

@@ -192,8 +192,12 @@ static int notification_receive(struct supervisor *sup, int fd, struct notificat
 		sup->gone++;
 		return -ENOENT;
 	}
-	if (read_proc)
-		exit_watch_add(&sup->exits, (pid_t)n->req.pid, n->who->pid);
+	if (read_proc) {
+		struct procinfo *entry = procinfo_find(sup->procs, (pid_t)n->req.pid);
+
+		if (exit_watch_add(&sup->exits, (pid_t)n->req.pid, n->who->pid) && entry != NULL)
+			entry->exit_watched = sup->exits.threads;
+	}
 	return 0;
 }
 
@@ -207,6 +211,7 @@ static void notification_decide(struct supervisor *sup, struct notification *n)
 	else
 		decide(&n->verdict, sup->audit, sup->default_errno, &n->decision);
 	supervise_exec_verify(sup, n);
+	supervise_cwd_verify(sup, n);
 }
 
 void supervisor_decide(struct supervisor *sup, struct notification *n)
@@ -249,10 +254,17 @@ void supervisor_answer(struct supervisor *sup, struct notification *n)
 		write_record(sup, n);
 	/* After the record: forgetting may move the cache entry n->who points to. */
 	if (d->flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE) {
+		const char *off;
+
 		if (is_exec(n->name))
 			procinfo_forget_process(sup->procs, tid, n->who->pid);
 		else if (is_set_name(n->name, n->req.data.args[0]))
 			procinfo_forget_process(sup->procs, tid, 0);
+		off = identity_note_continued(&sup->identity, sup->procs, n->name,
+		                              n->req.data.args[0], n->req.data.args[1], tid);
+		if (off != NULL && !sup->quiet)
+			fprintf(stderr, "bouncer: note: process %d %s\n",
+			        n->who->pid > 0 ? (int)n->who->pid : (int)tid, off);
 	}
 }
 

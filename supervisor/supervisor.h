@@ -15,6 +15,7 @@
 #include "decide.h"
 #include "error.h"
 #include "exit_watch.h"
+#include "identity.h"
 #include "log_writer.h"
 #include "notify.h"
 #include "policy_compile.h"
@@ -55,6 +56,7 @@ struct supervisor {
 	struct syscall_names names;
 	struct procinfo_cache *procs;
 	struct exit_watch exits; /* forgets threads in procs when they exit */
+	struct identity_state identity; /* whether procs' cached identities may be used */
 	uv_check_t check;        /* answers readable listeners after the iteration's other events */
 	struct summary *summary;
 	struct log_writer *log; /* NULL: no -o */

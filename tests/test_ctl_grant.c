@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -215,6 +216,57 @@ START_TEST(grant_with_a_path_is_emulated_and_only_for_that_path)
 }
 END_TEST
 
+START_TEST(a_chdir_path_grant_is_answered_continue_and_verified)
+{
+	char *dir = h_tmpdir(), *policy = h_join(dir, "policy.json");
+	char *a = h_join(dir, "a"), *b = h_join(dir, "b");
+	const char *const extra[] = {"-p", policy, NULL};
+	const char *const probe[] = {"waitfile", "@/go", "cd", a, "cd", b, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *granted = NULL;
+	FILE *f;
+
+	ck_assert_int_eq(mkdir(a, 0755), 0);
+	ck_assert_int_eq(mkdir(b, 0755), 0);
+	f = fopen(policy, "w");
+	fprintf(f, "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	           " \"syscalls\": [{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"supervise\": [{\"paths\": [\"/usr/**\"], \"decision\": \"allow\"}],\n"
+	           "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n");
+	fclose(f);
+	c_start(&run, extra, probe);
+	/* chdir cannot be emulated: the grant is answered CONTINUE and verified, as a clause. */
+	c_ctl(&c, run.sock, "grant", "chdir", "--path", a, NULL);
+	ck_assert_msg(c.code == 0, "grant chdir --path: %s", c.err);
+	c_result_free(&c);
+	c_touch(&run, "go");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd %s: ok, cwd %s", a, a)) &&
+	                      h_has_line(r.out, h_fmt("cd %s: EACCES", b)),
+	              "stdout:\n%s", r.out);
+	h_read_records(run.log, &rs);
+	for (size_t i = 0; i < rs.n; i++)
+		if (json_object_get(rs.rec[i], "grant") != NULL) {
+			ck_assert_ptr_null(granted);
+			granted = rs.rec[i];
+		}
+	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(granted, "syscall"), "chdir");
+	ck_assert_str_eq(h_str(granted, "action"), "allow");
+	ck_assert_msg(json_is_false(json_object_get(granted, "race_free")) &&
+	                      json_is_false(json_object_get(granted, "emulated")),
+	              "%s", h_records_dump(&rs));
+	for (size_t i = 0; i < rs.n; i++)
+		ck_assert_msg(json_object_get(rs.rec[i], "cwd_mismatch") == NULL, "%s",
+		              h_records_dump(&rs));
+	h_records_free(&rs);
+}
+END_TEST
+
 START_TEST(a_grant_answers_the_calls_already_held)
 {
 	/* Held by "ask" before the grant exists: the grant answers it, no operator needed. */
@@ -312,6 +364,7 @@ static Suite *ctl_grant_suite(void)
 	tcase_add_test(tc, grants_that_cannot_take_effect_are_refused);
 	tcase_add_test(tc, grant_with_a_path_is_emulated_and_only_for_that_path);
 	tcase_add_test(tc, a_grant_answers_the_calls_already_held);
+	tcase_add_test(tc, a_chdir_path_grant_is_answered_continue_and_verified);
 	tcase_add_test(tc, a_path_grant_answers_the_held_open_of_that_path);
 	suite_add_tcase(s, tc);
 	return s;

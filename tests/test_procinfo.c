@@ -380,6 +380,41 @@ END_TEST
  * a free slot, so it must not be looked up in the table: the answer is "unknown" (exe "", as
  * for any entry), and it neither takes nor disturbs a slot.
  */
+/*
+ * verify_exe (bouncer agent: exec is not routed): a thread that exec'd another program
+ * unseen is read again on its next lookup; without verify_exe the cache would keep the old
+ * program (which `bouncer run` never needs: it sees every exec).
+ */
+START_TEST(test_verify_exe_notices_an_unseen_exec)
+{
+	char old_prog[PATH_MAX], new_prog[PATH_MAX], link[PATH_MAX];
+
+	snprintf(old_prog, sizeof(old_prog), "%s/old-prog", fake_root);
+	snprintf(new_prog, sizeof(new_prog), "%s/new-prog", fake_root);
+	write_file(old_prog, "old");
+	write_file(new_prog, "new");
+	fake_thread(700, 700, "old", old_prog);
+	cache.verify_exe = true;
+	ck_assert(lookup_expect(700, 700, "old", old_prog));
+	ck_assert(!lookup_expect(700, 700, "old", old_prog));
+
+	/* The "exec": the same thread id, another executable and name. */
+	snprintf(link, sizeof(link), "%s/700/exe", fake_root);
+	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(symlink(new_prog, link), 0);
+	snprintf(link, sizeof(link), "%s/700/status", fake_root);
+	write_file(link, "Name:\tnew\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t700\n");
+	ck_assert(lookup_expect(700, 700, "new", new_prog));
+	ck_assert(!lookup_expect(700, 700, "new", new_prog));
+
+	/* Without the check the cache answers from memory: what `bouncer run` relies on. */
+	cache.verify_exe = false;
+	ck_assert_int_eq(unlink(new_prog), 0);
+	write_file(new_prog, "replaced");
+	ck_assert(!lookup_expect(700, 700, "new", new_prog));
+}
+END_TEST
+
 START_TEST(test_invisible_caller)
 {
 	const struct procinfo *info;
@@ -422,6 +457,7 @@ static Suite *procinfo_suite(void)
 	tcase_add_test(fake, test_clears_when_full);
 	tcase_add_test(fake, test_arena_full);
 	tcase_add_test(fake, test_invisible_caller);
+	tcase_add_test(fake, test_verify_exe_notices_an_unseen_exec);
 	suite_add_tcase(s, fake);
 	return s;
 }

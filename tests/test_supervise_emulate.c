@@ -659,18 +659,194 @@ START_TEST(policy_refuses_allow_on_paths_of_a_syscall_not_emulated)
 	char *dir = h_tmpdir(), *policy = h_join(dir, "p.json");
 	struct h_result r;
 
+	/* sendmsg: its msghdr, iovecs and control messages all live in the caller's memory. */
 	write_file(policy,
 	           "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
-	           " \"syscalls\": [{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
-	           "   \"supervise\": [{\"paths\": [\"/etc/shadow\"], \"decision\": \"deny\"},\n"
+	           " \"syscalls\": [{\"names\": [\"sendmsg\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], \"decision\": "
+	           "\"deny\"},\n"
 	           "                 {\"decision\": \"allow\"}]}]}\n",
 	           0644);
 	h_run(&r, NULL, h_bouncer(), "policy", "check", policy, NULL);
 	ck_assert_msg(r.exited && r.code != 0, "policy check accepted it:\n%s", r.out);
 	ck_assert_msg(strstr(r.err, "p.json:4:18: syscalls[0].supervise[1]") != NULL, "%s", r.err);
 	ck_assert_msg(strstr(r.err, "cannot be allowed race-free yet: bouncer does not emulate "
-	                            "chdir") != NULL,
+	                            "sendmsg") != NULL,
 	              "%s", r.err);
+	h_result_free(&r);
+}
+END_TEST
+
+/*
+ * chdir allowed under allowed/ only (EACCES elsewhere); with with_open_rule, also the open
+ * family allowed under allowed/ and where the loader and libc look, else getppid logged (a
+ * supervised call that is not a chdir).
+ */
+static void write_chdir_policy(const struct fixture *fx, bool with_open_rule)
+{
+	char *open_rule = h_fmt(",\n  {\"names\": [\"open\", \"openat\"], \"action\": "
+	                        "\"SCMP_ACT_NOTIFY\",\n"
+	                        "   \"supervise\": [{\"paths\": [\"%s/**\", \"/usr/**\", "
+	                        "\"/lib/**\", \"/lib64/**\", \"/etc/**\"], \"decision\": "
+	                        "\"allow\"}],\n"
+	                        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}",
+	                        fx->allowed);
+	char *text = h_fmt(
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	        " \"syscalls\": [\n"
+	        "  {\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	        "   \"supervise\": [{\"paths\": [\"%s/**\"], \"decision\": \"allow\"}],\n"
+	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}%s]}\n",
+	        fx->allowed,
+	        with_open_rule ? open_rule
+	                       : ",\n  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\"}");
+
+	write_file(fx->policy, text, 0644);
+	free(text);
+	free(open_rule);
+}
+
+/*
+ * chdir cannot be emulated (only the caller can change its own working directory): an allow
+ * after a path clause is answered CONTINUE, said not race-free, and the directory reached is
+ * verified on the next call (docs/inspection.md, "chdir"). The allowed chdir works as without
+ * bouncer and relative paths then resolve from there; denied ones, also through ".." and a
+ * symlink, leave the directory as it was.
+ */
+START_TEST(chdir_allowed_after_its_path_is_marked_and_verified)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	struct h_records rs;
+	char *link, *dotdot, *sub, *proc_cwd;
+	json_t *rec;
+
+	setup(&fx, 1);
+	link = h_join(fx.allowed, "ld");
+	ck_assert_int_eq(symlink(fx.denied, link), 0);
+	sub = h_join(fx.allowed, "sub");
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	dotdot = "../denied";
+	proc_cwd = "/proc/self/cwd/../denied";
+	write_chdir_policy(&fx, true);
+
+	h_run(&r, NULL, h_bouncer(), "policy", "check", fx.policy, NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(strstr(r.out, "[not race-free: chdir allowed after checking its path, "
+	                            "answered CONTINUE]") != NULL,
+	              "%s", r.out);
+	h_result_free(&r);
+
+	/* Without bouncer the tricks do reach the denied directory. */
+	run_probe(&plain, &fx, false, (const char *[]){"cd", fx.allowed, "cd", "ld", NULL});
+	ck_assert_msg(h_has_line(plain.out, h_fmt("cd ld: 0 cwd=%s", fx.denied)), "%s", plain.out);
+
+	run_probe(&r, &fx, true,
+	          (const char *[]){"cd", fx.allowed, "open", "a", "cd", fx.denied, "cd", dotdot,
+	                           "cd", "ld", "cd", proc_cwd, "cd", "sub", "cd", "..", "open", "a",
+	                           NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd %s: 0 cwd=%s", fx.allowed, fx.allowed)), "%s",
+	              r.out);
+	ck_assert_msg(h_has_line(r.out, "open a: fd=3 data=ALLOWED"), "%s", r.out);
+	ck_assert_uint_eq(h_count_lines_with(r.out, "open a: fd=3 data=ALLOWED"), 2);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd %s: -1 EACCES cwd=%s", fx.denied, fx.allowed)),
+	              "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd %s: -1 EACCES cwd=%s", dotdot, fx.allowed)), "%s",
+	              r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd ld: -1 EACCES cwd=%s", fx.allowed)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd %s: -1 EACCES cwd=%s", proc_cwd, fx.allowed)),
+	              "%s", r.out);
+	/* Two allowed chdirs in a row: the second settles the first. */
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd sub: 0 cwd=%s", sub)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("cd ..: 0 cwd=%s", fx.allowed)), "%s", r.out);
+	ck_assert_ptr_null(strstr(r.err, "chdir mismatch"));
+
+	h_read_records(fx.log, &rs);
+	h_check_seq(&rs);
+	rec = record_for_path(&rs, "chdir", fx.allowed);
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_str_eq(resolved_of(rec), fx.allowed);
+	ck_assert_int_eq(h_int(rec, "clause"), 0);
+	ck_assert(json_is_false(json_object_get(rec, "race_free")));
+	ck_assert(json_is_false(json_object_get(rec, "emulated")));
+	/* The relative open was resolved from the real working directory. */
+	rec = record_for_path(&rs, "openat", "a");
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(resolved_of(rec), h_join(fx.allowed, "a"));
+	rec = record_for_path(&rs, "chdir", "ld");
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rec, "action"), "deny");
+	ck_assert_str_eq(resolved_of(rec), fx.denied);
+	ck_assert_ptr_null(json_object_get(rec, "race_free"));
+	rec = record_for_path(&rs, "chdir", dotdot);
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(resolved_of(rec), fx.denied);
+	rec = record_for_path(&rs, "chdir", "..");
+	ck_assert_msg(rec != NULL, "%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rec, "action"), "allow");
+	ck_assert_str_eq(resolved_of(rec), fx.allowed);
+	/* Every allowed chdir reached the directory checked: no mismatch anywhere. */
+	for (size_t i = 0; i < rs.n; i++)
+		ck_assert_ptr_null(json_object_get(rs.rec[i], "cwd_mismatch"));
+	h_records_free(&rs);
+	h_result_free(&plain);
+	h_result_free(&r);
+}
+END_TEST
+
+/*
+ * The verification itself, without a race: after an allowed chdir the process moves into the
+ * denied directory by fchdir (which no clause checks) before its next supervised call. The
+ * working directory is not the one checked, so that call's record says so, loudly, naming the
+ * checked directory, and a line on stderr names both. The next call is a getppid (the check
+ * made on every notification) the first time, another allowed chdir (which settles the pending
+ * check before replacing it) the second time.
+ */
+START_TEST(chdir_elsewhere_than_checked_is_recorded_as_a_mismatch)
+{
+	struct fixture fx;
+	struct h_result r;
+	struct h_records rs;
+	const char *order[] = {"chdir", "getppid", "chdir", "chdir", "getppid"};
+	const bool mismatch[] = {false, true, false, true, false};
+	const char *checked[] = {NULL, "", NULL, "/sub", NULL};
+	char *line;
+
+	setup(&fx, 1);
+	ck_assert_int_eq(mkdir(h_join(fx.allowed, "sub"), 0755), 0);
+	write_chdir_policy(&fx, false);
+	/*
+	 * Back to allowed/ by fchdir before the second round: a chdir that leaves the process
+	 * where it was before the call is taken as failed (it changed nothing).
+	 */
+	run_probe(&r, &fx, true,
+	          (const char *[]){"cd", fx.allowed, "fchdir", fx.denied, "getppid", "fchdir",
+	                           fx.allowed, "cd", "sub", "fchdir", fx.denied, "cd", fx.allowed,
+	                           "getppid", NULL});
+	ck_assert_uint_eq(
+	        h_count_lines_with(r.out, h_fmt("fchdir %s: 0 cwd=%s", fx.denied, fx.denied)), 2);
+	line = h_fmt("working directory is %s, not the checked %s\n", fx.denied, fx.allowed);
+	ck_assert_msg(h_count_lines_with(r.err, "bouncer: chdir mismatch: process ") == 2, "%s",
+	              r.err);
+	ck_assert_msg(strstr(r.err, line) != NULL, "%s", r.err);
+	line = h_fmt("working directory is %s, not the checked %s/sub\n", fx.denied, fx.allowed);
+	ck_assert_msg(strstr(r.err, line) != NULL, "%s", r.err);
+	h_read_records(fx.log, &rs);
+	ck_assert_msg(rs.n == 5, "%s", h_records_dump(&rs));
+	for (size_t i = 0; i < rs.n; i++) {
+		json_t *mm = json_object_get(rs.rec[i], "cwd_mismatch");
+
+		ck_assert_str_eq(h_str(rs.rec[i], "syscall"), order[i]);
+		if (!mismatch[i]) {
+			ck_assert_msg(mm == NULL, "%s", h_records_dump(&rs));
+			continue;
+		}
+		ck_assert_msg(json_is_true(mm), "%s", h_records_dump(&rs));
+		ck_assert_str_eq(h_str(rs.rec[i], "cwd_checked"),
+		                 h_fmt("%s%s", fx.allowed, checked[i]));
+	}
+	h_records_free(&rs);
 	h_result_free(&r);
 }
 END_TEST
@@ -1029,6 +1205,8 @@ int main(void)
 	tcase_add_test(tc, tree_changes_match_an_unsupervised_run);
 	tcase_add_test(tc, tree_changes_reaching_denied_files_change_nothing);
 	tcase_add_test(tc, exec_allow_is_marked_not_race_free_and_verified);
+	tcase_add_test(tc, chdir_allowed_after_its_path_is_marked_and_verified);
+	tcase_add_test(tc, chdir_elsewhere_than_checked_is_recorded_as_a_mismatch);
 	tcase_add_test(tc, audit_mode_lets_the_denied_open_run_and_records_would);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -8,7 +8,8 @@
  * getpeername.
  *
  * BOUNCER_RACE_ATTEMPTS (default 100000) and BOUNCER_RACE_SECONDS (default 10) bound each loop:
- * whichever comes first. The counts are printed on stderr for the record.
+ * whichever comes first; BOUNCER_CHDIR_RACE_CHILDREN (default 200) is the number of processes
+ * of the chdir race. The counts are printed on stderr for the record.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -263,6 +264,105 @@ START_TEST(exec_race_won_is_always_recorded_as_a_mismatch)
 }
 END_TEST
 
+static int chdir_race_children(void)
+{
+	const char *v = getenv("BOUNCER_CHDIR_RACE_CHILDREN");
+
+	return v != NULL && *v != '\0' ? atoi(v) : 200;
+}
+
+/* The getppid record of process pid (each chdir-race child makes one), or NULL. */
+static json_t *getppid_of(const struct h_records *rs, long pid)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (h_int(rs->rec[i], "pid") == pid &&
+		    strcmp(h_str(rs->rec[i], "syscall"), "getppid") == 0)
+			return rs->rec[i];
+	return NULL;
+}
+
+/*
+ * chdir cannot be emulated either (docs/inspection.md, "chdir"): an allow is answered CONTINUE
+ * and a racing thread can make the kernel enter another directory than the one checked. Each
+ * time this happens it must be recorded loudly, on the process's next call: every child whose
+ * getcwd shows the denied directory has "cwd_mismatch": true on its getppid record, naming the
+ * checked directory, and no child that is where the clause allowed has one.
+ */
+START_TEST(chdir_race_won_is_always_recorded_as_a_mismatch)
+{
+	char *dir = h_tmpdir(), *policy = h_join(dir, "p.json"), *log = h_join(dir, "l.jsonl");
+	char *ok = h_join(dir, "ok"), *bad = h_join(dir, "no");
+	char *probe = h_prog("supervise_probe"), *text, *n_text;
+	int children = chdir_race_children();
+	long won = 0, checked = 0, mismatches = 0, allowed = 0;
+	struct h_result r;
+	struct h_records rs;
+	const char *line;
+
+	ck_assert_int_gt(children, 0);
+	ck_assert_int_eq(mkdir(ok, 0755), 0);
+	ck_assert_int_eq(mkdir(bad, 0755), 0);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"chdir\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"paths\": [\"%s/**\"], \"decision\": \"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}},\n"
+	             "  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\"}]}\n",
+	             ok);
+	write_file(policy, text);
+	free(text);
+	n_text = h_fmt("%d", children);
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", policy, "-o", log, "--", probe,
+	      "chdir-race", ok, bad, n_text, NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("chdir-race: children=%d", children)), "%s", r.out);
+	h_read_records(log, &rs);
+	for (line = strstr(r.out, "chdir-race: pid="); line != NULL;
+	     line = strstr(line + 1, "chdir-race: pid=")) {
+		long pid = strtol(line + strlen("chdir-race: pid="), NULL, 10);
+		const char *cwd = strstr(line, " cwd=");
+		json_t *rec = getppid_of(&rs, pid), *mm;
+		size_t len;
+
+		ck_assert_ptr_nonnull(cwd);
+		cwd += strlen(" cwd=");
+		len = strcspn(cwd, "\n");
+		ck_assert_msg(rec != NULL, "no getppid record of %ld", pid);
+		mm = json_object_get(rec, "cwd_mismatch");
+		mismatches += mm != NULL;
+		if (len == strlen(bad) && strncmp(cwd, bad, len) == 0) {
+			won++;
+			ck_assert_msg(json_is_true(mm), "unrecorded mismatch: %s",
+			              json_dumps(rec, 0));
+			ck_assert_str_eq(h_str(rec, "cwd_checked"), ok);
+		} else {
+			ck_assert_msg(len == strlen(ok) && strncmp(cwd, ok, len) == 0, "%.*s",
+			              (int)len, cwd);
+			checked++;
+			ck_assert_msg(mm == NULL, "false mismatch: %s", json_dumps(rec, 0));
+		}
+	}
+	ck_assert_int_eq(won + checked, children);
+	ck_assert_int_eq(mismatches, won);
+	/* One allowed chdir per child (each succeeds, and ends its loop), all marked. */
+	for (size_t i = 0; i < rs.n; i++) {
+		if (strcmp(h_str(rs.rec[i], "syscall"), "chdir") != 0 ||
+		    strcmp(h_str(rs.rec[i], "action"), "allow") != 0)
+			continue;
+		allowed++;
+		ck_assert(json_is_false(json_object_get(rs.rec[i], "race_free")));
+	}
+	ck_assert_int_eq(allowed, children);
+	/* Each mismatch is also said on stderr. */
+	ck_assert_int_eq(h_count_lines_with(r.err, "bouncer: chdir mismatch: "), won);
+	fprintf(stderr,
+	        "chdir-race under bouncer: children=%d in-the-checked=%ld "
+	        "won-the-race=%ld (each recorded as cwd_mismatch)\n",
+	        children, checked, won);
+	h_records_free(&rs);
+	h_result_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("supervise_race");
@@ -275,6 +375,7 @@ int main(void)
 	tcase_add_test(tc, symlink_swapped_underneath_never_opens_the_denied_file);
 	tcase_add_test(tc, flipping_sockaddr_never_connects_the_denied_port);
 	tcase_add_test(tc, exec_race_won_is_always_recorded_as_a_mismatch);
+	tcase_add_test(tc, chdir_race_won_is_always_recorded_as_a_mismatch);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

@@ -13,6 +13,7 @@
  *   held-thread    a second thread calls getpgid(0) once and prints "thread getpgid: ..."
  *                  while the main thread goes on with the following ops; joined at exit
  *   cat PATH       open(PATH) and read it: "cat PATH: DATA" (first line) or "cat PATH: ENAME"
+ *   cd PATH        chdir(PATH): "cd PATH: ok, cwd CWD" (getcwd after it) or "cd PATH: ENAME"
  *   threads N      N threads each call getpgid(0) once ("thread getpgid 1: ..."); joined
  *   held-child     a child process prints "child: PID", calls getpgid(0) once and exits; the
  *                  parent goes on with the following ops and reaps it at exit, printing
@@ -102,6 +103,16 @@ int main(int argc, char **argv)
 			data[n > 0 ? n : 0] = '\0';
 			data[strcspn(data, "\n")] = '\0';
 			say("cat %s: %s", path, data);
+		} else if (!strcmp(op, "cd") && i + 1 < argc) {
+			const char *path = argv[++i];
+			char cwd[4096];
+
+			if (chdir(path) < 0) {
+				say("cd %s: %s", path, errno_name(errno));
+				continue;
+			}
+			say("cd %s: ok, cwd %s", path,
+			    getcwd(cwd, sizeof(cwd)) != NULL ? cwd : errno_name(errno));
 		} else if (!strcmp(op, "threads") && i + 1 < argc) {
 			long n = strtol(argv[++i], NULL, 10);
 			pthread_t *threads = calloc((size_t)n, sizeof(*threads));

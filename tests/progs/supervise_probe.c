@@ -8,6 +8,10 @@
  *   as UID GID          drop to UID/GID (setgroups to {GID}, setresgid, setresuid)
  *   umask OCTAL         set the umask
  *   chdir PATH          chdir (not supervised by the test policies)
+ *   cd PATH             chdir then getcwd: "cd PATH: 0 cwd=CWD" or "cd PATH: -1 ENAME cwd=CWD"
+ *   fchdir PATH         open(PATH, O_DIRECTORY) then fchdir: "fchdir PATH: 0 cwd=CWD" or
+ *                       "fchdir PATH: -1 ENAME cwd=CWD"
+ *   getppid             getppid(): "getppid: N" (a call a test policy may route, to have one)
  *   open PATH           openat(AT_FDCWD, PATH, O_RDONLY): "open PATH: fd=N data=FIRSTLINE"
  *                       or "open PATH: -1 ENAME"
  *   openfl PATH FLAGS   openat with FLAGS (a list: rdonly,cloexec,nonblock,append):
@@ -50,6 +54,12 @@
  *                       CHILDREN processes each flip a path buffer between OK and BAD in one
  *                       thread while another calls execve on it (argv: PROG getppid 1) until
  *                       one succeeds; "exec-race: children=N" once all have ended
+ *   chdir-race OK BAD CHILDREN
+ *                       CHILDREN processes each flip a path buffer between OK and BAD in one
+ *                       thread while another calls chdir on it until one succeeds, then say
+ *                       "chdir-race: pid=P cwd=CWD" and call getppid (a supervised call, on
+ *                       which bouncer verifies the directory); "chdir-race: children=N" once
+ *                       all have ended
  *   race-open OK BAD N SECS
  *                       one thread flips a path buffer between OK and BAD while this one
  *                       calls openat on it, N times or SECS seconds; the content read tells
@@ -553,6 +563,76 @@ static void exec_race(const char *ok, const char *bad, int children)
 	say("exec-race: children=%d", ended);
 }
 
+static void op_cd(const char *path)
+{
+	char cwd[4096];
+	int rc = chdir(path), err = errno;
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		die("getcwd: %s", strerror(errno));
+	if (rc < 0)
+		say("cd %s: -1 %s cwd=%s", path, errno_name(err), cwd);
+	else
+		say("cd %s: 0 cwd=%s", path, cwd);
+}
+
+static void op_fchdir(const char *path)
+{
+	char cwd[4096];
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc, err;
+
+	rc = fd < 0 ? -1 : fchdir(fd);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		die("getcwd: %s", strerror(errno));
+	if (rc < 0)
+		say("fchdir %s: -1 %s cwd=%s", path, errno_name(err), cwd);
+	else
+		say("fchdir %s: 0 cwd=%s", path, cwd);
+}
+
+static void chdir_race_child(const char *ok, const char *bad)
+{
+	char buf[4096], cwd[4096];
+	struct flipper f = {.buf = buf, .a = ok, .b = bad, .len = strlen(ok)};
+	pthread_t t;
+	int i;
+
+	if (strlen(bad) != f.len || f.len >= sizeof(buf))
+		die("chdir-race: paths must have the same length");
+	memcpy(buf, ok, f.len + 1);
+	pthread_create(&t, NULL, flip_path, &f);
+	/* Denied (the checked copy was BAD) or torn by the flip (ENOENT): try again. */
+	for (i = 0; i < 100000 && chdir(buf) < 0; i++)
+		;
+	if (i == 100000)
+		_exit(1);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		_exit(1);
+	say("chdir-race: pid=%d cwd=%s", (int)getpid(), cwd);
+	getppid();
+	_exit(0);
+}
+
+static void chdir_race(const char *ok, const char *bad, int children)
+{
+	int ended = 0, status;
+
+	for (int i = 0; i < children; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (pid == 0)
+			chdir_race_child(ok, bad);
+	}
+	while (wait(&status) > 0)
+		ended += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	say("chdir-race: children=%d", ended);
+}
+
 static void need(int argc, int i, int k)
 {
 	if (i + k >= argc) {
@@ -582,6 +662,14 @@ int main(int argc, char **argv)
 			need(argc, i, 1);
 			if (chdir(argv[++i]) < 0)
 				die("chdir: %s", strerror(errno));
+		} else if (strcmp(op, "cd") == 0) {
+			need(argc, i, 1);
+			op_cd(argv[++i]);
+		} else if (strcmp(op, "getppid") == 0) {
+			say("getppid: %d", (int)getppid());
+		} else if (strcmp(op, "fchdir") == 0) {
+			need(argc, i, 1);
+			op_fchdir(argv[++i]);
 		} else if (strcmp(op, "open") == 0 || strcmp(op, "open2") == 0) {
 			need(argc, i, 1);
 			op_open(argv[++i], op[4] == '2');
@@ -759,6 +847,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "exec-race") == 0) {
 			need(argc, i, 3);
 			exec_race(argv[i + 1], argv[i + 2], atoi(argv[i + 3]));
+			i += 3;
+		} else if (strcmp(op, "chdir-race") == 0) {
+			need(argc, i, 3);
+			chdir_race(argv[i + 1], argv[i + 2], atoi(argv[i + 3]));
 			i += 3;
 		} else if (strcmp(op, "race-open") == 0) {
 			need(argc, i, 4);
