@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 
 packages=(gcc libc6-dev libseccomp-dev libuv1-dev libjansson-dev check meson ninja-build
 	pkg-config python3 runc crun busybox-static strace)
+# The i386 tests (tests/test_supervise_i386.c) run a 32-bit static program: -m32 needs these.
+if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
+	packages+=(gcc-multilib libc6-dev-i386)
+fi
 
 install_missing() {
 	local missing=() p

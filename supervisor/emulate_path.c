@@ -14,10 +14,17 @@
  *   found there now was swapped in after the check and the answer is ELOOP. chmod acts through
  *   /proc/self/fd/N (fchmodat on an O_PATH descriptor), chown with AT_EMPTY_PATH, truncate
  *   opens the file for writing (O_NONBLOCK: never wait on a FIFO) and calls ftruncate.
+ *
+ * i386 callers (SCMP_ARCH_X86, the arguments already cut to 32 bits by supervise.c): their
+ * chown/lchown take 16-bit ids (kernel/uid16.c: 0xffff means "unchanged", as -1 does for
+ * chown32/lchown32, which take 32-bit ones); their truncate takes a signed 32-bit length
+ * (compat_sys_truncate) and truncate64 a 64-bit one split over two registers, low half first
+ * (arch/x86/kernel/sys_ia32.c, ia32_truncate64: filename, low, high).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +77,10 @@ static const struct path_call calls[] = {
         {"lchown", OP_CHOWN, -1, -1, -1, 1, 2, -1, -1, true},
         {"fchownat", OP_CHOWN, -1, -1, 4, 2, 3, -1, -1, false},
         {"truncate", OP_TRUNCATE, -1, -1, -1, -1, -1, 1, -1, false},
+        /* i386 only: 32-bit ids, a 64-bit length in two registers (truncate_length()) */
+        {"chown32", OP_CHOWN, -1, -1, -1, 1, 2, -1, -1, false},
+        {"lchown32", OP_CHOWN, -1, -1, -1, 1, 2, -1, -1, true},
+        {"truncate64", OP_TRUNCATE, -1, -1, -1, -1, -1, 1, -1, false},
 };
 
 static const struct path_call *lookup(const char *name)
@@ -115,7 +126,39 @@ static int open_final(const struct path_resolution *pr, bool follows)
 	return fd;
 }
 
-static int do_op(const struct emulate_ctx *ctx, const struct path_call *c, const char *text)
+/* kernel/uid16.c low2highuid(): an i386 caller's chown/lchown pass 16-bit ids. */
+static uint32_t chown_id(const struct emulate_ctx *ctx, const struct path_call *c, uint64_t arg)
+{
+	bool uid16 = ctx->arch == SCMP_ARCH_X86 &&
+	             (strcmp(c->name, "chown") == 0 || strcmp(c->name, "lchown") == 0);
+
+	if (!uid16)
+		return (uint32_t)arg;
+	return (uint16_t)arg == 0xffff ? UINT32_MAX : (uint16_t)arg;
+}
+
+/* The length truncate would use: -ENOSYS for an ABI whose layout is not known here. */
+static int truncate_length(const struct emulate_ctx *ctx, const struct path_call *c,
+                           int64_t *length)
+{
+	const uint64_t *a = ctx->args;
+
+	if (strcmp(c->name, "truncate64") == 0) {
+		/* Other 32-bit ABIs align the pair to an even register: only i386's is known. */
+		if (ctx->arch != SCMP_ARCH_X86)
+			return -ENOSYS;
+		*length = (int64_t)(((uint64_t)(uint32_t)a[c->length + 1] << 32) |
+		                    (uint32_t)a[c->length]);
+	} else if (ctx->arch == SCMP_ARCH_X86) {
+		*length = (int32_t)(uint32_t)a[c->length]; /* compat_off_t: signed */
+	} else {
+		*length = (int64_t)a[c->length];
+	}
+	return 0;
+}
+
+static int do_op(const struct emulate_ctx *ctx, const struct path_call *c, const char *text,
+                 int64_t length)
 {
 	const struct path_resolution *p0 = &ctx->buf->paths[0], *p1 = &ctx->buf->paths[1];
 	const uint64_t *a = ctx->args;
@@ -174,7 +217,8 @@ static int do_op(const struct emulate_ctx *ctx, const struct path_call *c, const
 		fd = open_final(p0, follows);
 		if (fd < 0)
 			return fd;
-		rc = fchownat(fd, "", (uid_t)a[c->uid], (gid_t)a[c->gid], AT_EMPTY_PATH) < 0
+		rc = fchownat(fd, "", chown_id(ctx, c, a[c->uid]), chown_id(ctx, c, a[c->gid]),
+		              AT_EMPTY_PATH) < 0
 		             ? -errno
 		             : 0;
 		close(fd);
@@ -183,6 +227,9 @@ static int do_op(const struct emulate_ctx *ctx, const struct path_call *c, const
 	case OP_TRUNCATE: {
 		struct stat st;
 
+		/* do_sys_truncate() refuses a negative length before looking the path up. */
+		if (length < 0)
+			return -EINVAL;
 		fd = openat(p0->parent_fd, p0->final[0] != '\0' ? p0->final : ".",
 		            O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
@@ -190,7 +237,7 @@ static int do_op(const struct emulate_ctx *ctx, const struct path_call *c, const
 		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
 			rc = -EINVAL;
 		else
-			rc = ftruncate(fd, (off_t)a[c->length]) < 0 ? -errno : 0;
+			rc = ftruncate(fd, (off_t)length) < 0 ? -errno : 0;
 		close(fd);
 		return rc;
 	}
@@ -205,6 +252,7 @@ int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res)
 	const struct path_call *c = lookup(ctx->name);
 	char text[PATH_MAX];
 	unsigned old_mask = 0;
+	int64_t length = 0;
 	bool creates;
 	int rc;
 
@@ -221,6 +269,11 @@ int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res)
 		if (rc < 0)
 			return rc;
 	}
+	if (c->op == OP_TRUNCATE) {
+		rc = truncate_length(ctx, c, &length);
+		if (rc < 0)
+			return rc;
+	}
 	creates = c->op == OP_MKDIR || c->op == OP_MKNOD;
 	if (creates) {
 		unsigned mask;
@@ -230,7 +283,7 @@ int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res)
 			return rc;
 		old_mask = umask(mask);
 	}
-	res->error = do_op(ctx, c, text);
+	res->error = do_op(ctx, c, text, length);
 	if (creates)
 		umask(old_mask);
 	return 0;

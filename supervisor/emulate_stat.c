@@ -6,9 +6,11 @@
  * was swapped in and the answer is ELOOP) and writes the syscall's own output into the
  * caller's memory (emulate_write_output()): nothing else is ever written there.
  *
- * - stat, lstat, newfstatat: struct stat as the x86_64 kernel lays it out (the same as the
- *   supervisor's: bouncer is built for the native arch). Callers of other ABIs (i386's
- *   stat64/fstatat64 have another layout) are not emulated (ENOSYS, a deny).
+ * - stat, lstat, newfstatat: struct stat of the native arch (the supervisor's own; x32 callers
+ *   use x86_64's, only their pointers are 32-bit). i386 callers (SCMP_ARCH_X86 on an x86_64
+ *   kernel) get the kernel's compat layouts: stat64/lstat64/fstatat64, stat/lstat and
+ *   oldstat/oldlstat each have their own (emulate_stat_i386.h). Callers of any other ABI are
+ *   not emulated (ENOSYS, a deny).
  * - statx: struct statx has one layout on every arch.
  * - access, faccessat, faccessat2: the kernel checks with the caller's REAL uid and gid unless
  *   AT_EACCESS, and then gives root (real uid 0) its effective capabilities and everybody else
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "emulate.h"
+#include "emulate_stat_i386.h"
 
 enum stat_op { OP_STAT, OP_STATX, OP_ACCESS, OP_READLINK };
 
@@ -41,6 +44,12 @@ static const struct stat_call calls[] = {
         {"stat", OP_STAT, 1, -1, -1, -1, true},
         {"lstat", OP_STAT, 1, -1, -1, -1, false},
         {"newfstatat", OP_STAT, 2, -1, 3, -1, true},
+        /* i386 only (the layout is chosen by the caller's arch: do_stat) */
+        {"stat64", OP_STAT, 1, -1, -1, -1, true},
+        {"lstat64", OP_STAT, 1, -1, -1, -1, false},
+        {"fstatat64", OP_STAT, 2, -1, 3, -1, true},
+        {"oldstat", OP_STAT, 1, -1, -1, -1, true},
+        {"oldlstat", OP_STAT, 1, -1, -1, -1, false},
         {"statx", OP_STATX, 4, 3, 2, -1, true},
         {"access", OP_ACCESS, -1, -1, -1, 1, true},
         {"faccessat", OP_ACCESS, -1, -1, -1, 2, true},
@@ -88,16 +97,39 @@ static int check_not_swapped(const struct path_resolution *pr, bool follows)
 	return 0;
 }
 
+/* The calls that write the native struct stat (the others exist on i386 only). */
+static bool native_stat_name(const char *name)
+{
+	return strcmp(name, "stat") == 0 || strcmp(name, "lstat") == 0 ||
+	       strcmp(name, "newfstatat") == 0;
+}
+
 static int do_stat(const struct emulate_ctx *ctx, const struct stat_call *c,
                    const struct path_resolution *pr, bool follows, struct emulate_result *res)
 {
+	enum i386_stat_layout i386 = I386_STAT_NONE;
+	uint32_t native = seccomp_arch_native();
 	const char *name;
 	struct stat st;
 	int at, rc;
 
-	/* struct stat of other ABIs (i386 stat64, x32 is the same as x86_64) differs. */
-	if (ctx->arch != SCMP_ARCH_X86_64 && ctx->arch != SCMP_ARCH_X32)
+	/* The layout of the output is the caller's ABI's, chosen by the notification's arch. */
+	if (ctx->arch == SCMP_ARCH_X86 && native == SCMP_ARCH_X86_64) {
+		i386 = emulate_stat_i386_layout(c->name);
+		if (i386 == I386_STAT_NONE)
+			return -ENOSYS; /* newfstatat does not exist on i386 */
+	} else if (!native_stat_name(c->name) ||
+	           (ctx->arch != native &&
+	            !(ctx->arch == SCMP_ARCH_X32 && native == SCMP_ARCH_X86_64))) {
 		return -ENOSYS;
+	}
+	/* vfs_statx() refuses unknown flags (an int: the register's upper half is not read). */
+	if (c->flags >= 0 && ((uint32_t)ctx->args[c->flags] &
+	                      ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
+	                                  AT_STATX_SYNC_TYPE)) != 0) {
+		res->error = -EINVAL;
+		return 0;
+	}
 	rc = check_not_swapped(pr, follows);
 	if (rc < 0) {
 		res->error = rc;
@@ -108,9 +140,12 @@ static int do_stat(const struct emulate_ctx *ctx, const struct stat_call *c,
 		res->error = -errno;
 		return 0;
 	}
-	rc = emulate_write_output(ctx, ctx->args[c->out], &st, sizeof(st));
-	if (rc == -EFAULT) {
-		res->error = -EFAULT;
+	if (i386 != I386_STAT_NONE)
+		rc = emulate_stat_i386_write(ctx, i386, ctx->args[c->out], &st);
+	else
+		rc = emulate_write_output(ctx, ctx->args[c->out], &st, sizeof(st));
+	if (rc == -EFAULT || rc == -EOVERFLOW) {
+		res->error = rc; /* the caller's answer, as the kernel gives it */
 		return 0;
 	}
 	return rc;

@@ -839,6 +839,14 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	d->record = true;
 	n->extra[0] = '\0';
 	memcpy(req.args, n->req.data.args, sizeof(req.args));
+	/*
+	 * The kernel's i386 entry points read 32-bit registers ((unsigned int)regs->bx...), but
+	 * seccomp_data carries the full 64-bit registers: a 64-bit program can set their upper
+	 * halves and enter with int $0x80. Decide, gather and emulate on what the kernel uses.
+	 */
+	if (n->arch == SCMP_ARCH_X86)
+		for (size_t i = 0; i < sizeof(req.args) / sizeof(req.args[0]); i++)
+			req.args[i] = (uint32_t)req.args[i];
 	memset(&facts, 0, sizeof(facts));
 	memcpy(facts.args, req.args, sizeof(facts.args));
 	st->who = procinfo_find(sup->procs, req.tid);
