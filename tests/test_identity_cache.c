@@ -86,25 +86,22 @@ static size_t count_opens(const struct h_records *rs, const char *path, const ch
 	return n;
 }
 
-static void run_probe(struct fixture *fx, struct h_result *r, const char *a1, const char *a2,
-                      const char *a3)
+/*
+ * Runs the probe (cmd a1 a2) under bouncer and checks what its two calls saw: before, the line
+ * of the call before the identity change, and after, the line of the call after it. r keeps
+ * the output for more checks (stderr has bouncer's notes: not run with -q).
+ */
+static void expect_probe(struct fixture *fx, struct h_result *r, const char *cmd, const char *a1,
+                         const char *a2, const char *before, const char *after)
 {
-	char *argv[] = {(char *)h_bouncer(),
-	                "run",
-	                "-q",
-	                "-p",
-	                fx->policy,
-	                "-o",
-	                fx->log,
-	                "--",
-	                fx->probe,
-	                (char *)a1,
-	                (char *)a2,
-	                (char *)a3,
-	                NULL};
+	char *argv[] = {
+	        (char *)h_bouncer(), "run",       "-p",       fx->policy, "-o", fx->log, "--",
+	        fx->probe,           (char *)cmd, (char *)a1, (char *)a2, NULL};
 
 	h_runv(r, fx->dir, argv);
 	h_assert_exit(r, 0);
+	ck_assert_msg(h_has_line(r->out, before), "%s", r->out);
+	ck_assert_msg(h_has_line(r->out, after), "%s\n%s", r->out, r->err);
 }
 
 START_TEST(policy_check_says_the_identity_is_routed)
@@ -137,10 +134,8 @@ START_TEST(dropping_the_uid_is_seen_by_the_next_emulated_open)
 		return;
 	secret = h_join(fx.dir, "secret");
 	write_file(secret, "SECRET\n", 0600, 0);
-	run_probe(&fx, &r, "setuid", secret, NULL);
-	ck_assert_msg(h_has_line(r.out, "open1: 0"), "%s", r.out);
-	/* The kernel's answer to uid 65534 opening root's 0600 file. */
-	ck_assert_msg(h_has_line(r.out, "open2: -1 EACCES"), "%s\n%s", r.out, r.err);
+	/* After: the kernel's answer to uid 65534 opening root's 0600 file. */
+	expect_probe(&fx, &r, "setuid", secret, NULL, "open1: 0", "open2: -1 EACCES");
 	h_result_free(&r);
 	/* Both opens were emulated: the second one with the new identity. */
 	h_read_records(fx.log, &rs);
@@ -161,9 +156,7 @@ START_TEST(dropping_capabilities_is_seen_by_the_next_emulated_open)
 		return;
 	other = h_join(fx.dir, "nobodys");
 	write_file(other, "NOBODY\n", 0600, 65534);
-	run_probe(&fx, &r, "capdrop", other, NULL);
-	ck_assert_msg(h_has_line(r.out, "open1: 0"), "%s", r.out);
-	ck_assert_msg(h_has_line(r.out, "open2: -1 EACCES"), "%s\n%s", r.out, r.err);
+	expect_probe(&fx, &r, "capdrop", other, NULL, "open1: 0", "open2: -1 EACCES");
 	h_result_free(&r);
 }
 END_TEST
@@ -175,9 +168,7 @@ START_TEST(a_uid_clause_sees_the_new_uid)
 
 	if (!setup(&fx))
 		return;
-	run_probe(&fx, &r, "uid", NULL, NULL);
-	ck_assert_msg(h_has_line(r.out, "getppid1: 0"), "%s", r.out);
-	ck_assert_msg(h_has_line(r.out, "getppid2: -1 EPERM"), "%s\n%s", r.out, r.err);
+	expect_probe(&fx, &r, "uid", NULL, NULL, "getppid1: 0", "getppid2: -1 EPERM");
 	h_result_free(&r);
 }
 END_TEST
@@ -199,25 +190,7 @@ START_TEST(a_chroot_moves_where_the_next_open_resolves)
 	ck_assert_int_eq(system(cmd), 0);
 	write_file(inside, "JAIL\n", 0644, 0);
 
-	{
-		char *argv[] = {(char *)h_bouncer(),
-		                "run",
-		                "-p",
-		                fx.policy,
-		                "-o",
-		                fx.log,
-		                "--",
-		                fx.probe,
-		                "chroot",
-		                jail,
-		                data,
-		                NULL};
-
-		h_runv(&r, fx.dir, argv);
-	}
-	h_assert_exit(&r, 0);
-	ck_assert_msg(h_has_line(r.out, "read1: HOST"), "%s", r.out);
-	ck_assert_msg(h_has_line(r.out, "read2: JAIL"), "%s\n%s", r.out, r.err);
+	expect_probe(&fx, &r, "chroot", jail, data, "read1: HOST", "read2: JAIL");
 	ck_assert_msg(strstr(r.err,
 	                     "changed its root: the callers' roots are looked up per call") != NULL,
 	              "%s", r.err);
@@ -237,9 +210,7 @@ START_TEST(a_new_mount_namespace_is_seen_by_the_next_open)
 	ck_assert_int_eq(mkdir(mnt, 0755), 0);
 	write_file(h_join(mnt, "f"), "UNDER\n", 0644, 0);
 	/* After unshare + tmpfs on mnt, mnt/f does not exist for the probe any more. */
-	run_probe(&fx, &r, "mountns", mnt, "f");
-	ck_assert_msg(h_has_line(r.out, "open1: 0"), "%s", r.out);
-	ck_assert_msg(h_has_line(r.out, "open2: -1 ENOENT"), "%s\n%s", r.out, r.err);
+	expect_probe(&fx, &r, "mountns", mnt, "f", "open1: 0", "open2: -1 ENOENT");
 	h_result_free(&r);
 }
 END_TEST
@@ -260,24 +231,7 @@ START_TEST(a_listener_of_the_callers_own_turns_the_cache_off)
 	 * turning the cache off keeps the next open honest. (Linux up to 6.18 refuses the second
 	 * listener with EBUSY; bouncer turns the cache off all the same, before knowing.)
 	 */
-	{
-		char *argv[] = {(char *)h_bouncer(),
-		                "run",
-		                "-p",
-		                fx.policy,
-		                "-o",
-		                fx.log,
-		                "--",
-		                fx.probe,
-		                "nested",
-		                secret,
-		                NULL};
-
-		h_runv(&r, fx.dir, argv);
-	}
-	h_assert_exit(&r, 0);
-	ck_assert_msg(h_has_line(r.out, "open1: 0"), "%s", r.out);
-	ck_assert_msg(h_has_line(r.out, "open2: -1 EACCES"), "%s\n%s", r.out, r.err);
+	expect_probe(&fx, &r, "nested", secret, NULL, "open1: 0", "open2: -1 EACCES");
 	ck_assert_msg(strstr(r.err, "asked for a seccomp listener of its own") != NULL, "%s",
 	              r.err);
 	/* Where the kernel nests listeners the probe's own one answered its setresuid. */
