@@ -69,9 +69,9 @@ static bool is_unix_path(const struct sockaddr_storage *a, size_t len)
 	       ((const char *)a)[offsetof(struct sockaddr_un, sun_path)] != '\0';
 }
 
-/* Builds the address the supervisor uses for a pathname unix socket; *hold_fd to close. */
-static int unix_address(const struct emulate_ctx *ctx, bool is_bind, struct sockaddr_un *un,
-                        socklen_t *len, int *hold_fd, int32_t *op_error)
+/* Builds the address the supervisor uses for a pathname unix socket (emulate.h). */
+int emulate_unix_address(const struct emulate_ctx *ctx, bool is_bind, struct sockaddr_un *un,
+                         socklen_t *len, int *hold_fd, int32_t *op_error)
 {
 	const struct path_resolution *pr = &ctx->buf->paths[0];
 	int n;
@@ -180,7 +180,7 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 		return rc;
 	}
 	if (unix_path) {
-		rc = unix_address(ctx, is_bind, &un, &addr_len, &hold_fd, &op_error);
+		rc = emulate_unix_address(ctx, is_bind, &un, &addr_len, &hold_fd, &op_error);
 		/* sendto to a missing or non-socket file: the kernel says ECONNREFUSED too. */
 		if (rc < 0 || op_error != 0) {
 			res->error = op_error;
