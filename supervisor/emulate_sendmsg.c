@@ -36,9 +36,13 @@
  *   a SO_PASSCRED receiver reads. Sent by the supervisor, they would be its own. So when the
  *   caller gives no SCM_CREDENTIALS, the supervisor attaches the caller's (its pid, real uid and
  *   gid: the kernel's default) explicitly; claiming a pid other than its own needs
- *   CAP_SYS_ADMIN, which is raised in the supervisor's effective set for that send only. A
- *   supervisor without CAP_SYS_ADMIN/CAP_SETUID/CAP_SETGID cannot, and refuses (EPERM) a
- *   caller whose uid/gid differ from its own, as connect does.
+ *   CAP_SYS_ADMIN, which is raised in the supervisor's effective set for that send only.
+ *   Netlink attaches the sender's credentials to every message too (a userspace receiver such
+ *   as udev trusts uid 0): there the caller's uid and gid are attached with the supervisor's
+ *   pid, without raising anything, because kernel netlink handlers run in the sender's context
+ *   and check its capabilities. A supervisor without CAP_SYS_ADMIN/CAP_SETUID/CAP_SETGID
+ *   cannot speak for the caller, and refuses (EPERM) one whose uid/gid differ from its own on
+ *   those two families, as connect does.
  * - The supervisor never blocks: MSG_DONTWAIT is added (a blocking caller whose socket buffer
  *   is full gets EAGAIN), and MSG_NOSIGNAL (the caller gets its SIGPIPE from here, unless it
  *   asked for MSG_NOSIGNAL itself). MSG_ZEROCOPY on a socket with SO_ZEROCOPY is refused
@@ -73,6 +77,9 @@
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60
 #endif
+
+/* Set by the compat sendmsg on every call, refused by the native one (net/socket.c). */
+#define MSG_CMSG_COMPAT_FLAG 0x80000000u
 
 #define CAP_BIT(c) (1ull << (c))
 
@@ -458,7 +465,7 @@ static int take_fds(struct send_job *job, int pidfd, const struct cmsg_view *v)
  * Builds the control buffer the supervisor sends: descriptors taken, credentials checked and
  * translated, the rest copied; on unix sockets the caller's own credentials when it gave none.
  */
-static int build_control(struct send_job *job, int pidfd, bool is_unix, bool attach_creds)
+static int build_control(struct send_job *job, int pidfd, int family, bool attach_creds)
 {
 	const uint8_t *ctl = (const uint8_t *)job->mb->control_in;
 	struct caller_ids ids = {.own_pid = -1};
@@ -475,7 +482,7 @@ static int build_control(struct send_job *job, int pidfd, bool is_unix, bool att
 		const void *data = ctl + v.data_off;
 
 		if (v.level == SOL_SOCKET && v.type == SCM_RIGHTS) {
-			if (!is_unix) {
+			if (family != AF_UNIX) {
 				job->answer =
 				        -EINVAL; /* the kernel passes descriptors on unix only */
 				return 0;
@@ -504,6 +511,10 @@ static int build_control(struct send_job *job, int pidfd, bool is_unix, bool att
 		        .uid = c->ruid,
 		        .gid = c->rgid,
 		};
+
+		/* Netlink: the supervisor's own pid, so that CAP_SYS_ADMIN is not needed. */
+		if (family != AF_UNIX)
+			own.pid = getpid();
 
 		return put_cmsg(job, SOL_SOCKET, SCM_CREDENTIALS, &own, sizeof(own));
 	}
@@ -579,7 +590,8 @@ static int send_it(struct send_job *job, int sock, const struct sockaddr *addr, 
                    bool raise, struct emulate_result *res)
 {
 	const struct emulate_ctx *ctx = job->ctx;
-	int flags = (int)ctx->args[2];
+	int flags = (int)(job->compat ? (uint32_t)ctx->args[2] & ~MSG_CMSG_COMPAT_FLAG
+	                              : (uint32_t)ctx->args[2]);
 	struct iovec data = {.iov_base = ctx->scratch, .iov_len = job->total};
 	struct msghdr m = {
 	        .msg_name = (void *)addr,
@@ -619,7 +631,7 @@ int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
 	socklen_t addr_len = (socklen_t)ctx->facts->addr_len;
 	int pidfd = -1, sock = -1, hold_fd = -1, family = 0, rc;
 	socklen_t flen = sizeof(family);
-	bool is_unix, speak;
+	bool scm_family, speak;
 	struct sockaddr_un un;
 
 	/* Only a checked address (or a checked absence of one) may be sent to. */
@@ -650,20 +662,21 @@ int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
 		rc = -errno;
 		goto out;
 	}
-	is_unix = family == AF_UNIX;
+	/* The families whose sendmsg attaches the sender's credentials (scm_send()). */
+	scm_family = family == AF_UNIX || family == AF_NETLINK;
 	if (((int)ctx->args[2] & MSG_ZEROCOPY) && zerocopy_enabled(sock)) {
 		rc = -EOPNOTSUPP; /* the top of the file says why */
 		goto out;
 	}
-	speak = is_unix && can_speak_for(ctx);
-	if (is_unix && !speak &&
+	speak = scm_family && can_speak_for(ctx);
+	if (scm_family && !speak &&
 	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid ||
 	     ctx->creds->ruid != ctx->sw->self.ruid || ctx->creds->rgid != ctx->sw->self.rgid)) {
 		rc = -EPERM; /* the receiver would read the supervisor's ids */
 		goto out;
 	}
 	/* unix_dgram_sendmsg() takes the control messages before it looks the address up. */
-	rc = build_control(&job, pidfd, is_unix, speak);
+	rc = build_control(&job, pidfd, family, speak);
 	if (rc < 0 || job.answer != 0)
 		goto out;
 	if (addr != NULL && is_unix_path(addr, ctx->facts->addr_len)) {
@@ -684,8 +697,8 @@ int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
 		if (rc < 0)
 			goto out;
 	}
-	/* On a unix socket speaking for the caller, credentials are always attached. */
-	rc = send_it(&job, sock, addr, addr_len, speak, res);
+	/* On a unix socket speaking for the caller, credentials with its pid are attached. */
+	rc = send_it(&job, sock, addr, addr_len, speak && family == AF_UNIX, res);
 out:
 	if (rc == 0 && job.answer != 0)
 		res->error = job.answer;

@@ -168,7 +168,16 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 	if (addr == NULL)
 		return -EDESTADDRREQ;
 	unix_path = is_unix_path(&ctx->buf->addr, ctx->facts->addr_len);
-	if (unix_path &&
+	/*
+	 * Every unix connect/sendto (abstract names too, not only paths) and every netlink sendto
+	 * carries the sender's credentials (SO_PEERCRED, SCM_CREDENTIALS): the supervisor's.
+	 * bind carries none.
+	 */
+	if ((addr->sa_family == AF_UNIX || (is_sendto && addr->sa_family == AF_NETLINK)) &&
+	    !is_bind &&
+	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid))
+		return -EPERM;
+	if (unix_path && is_bind &&
 	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid))
 		return -EPERM;
 	rc = take_socket(ctx, &sock);

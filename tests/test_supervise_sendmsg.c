@@ -18,6 +18,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <linux/netlink.h>
+
 #include <check.h>
 
 #include "harness.h"
@@ -399,6 +401,106 @@ START_TEST(credentials_are_the_callers_and_forged_ones_are_refused)
 }
 END_TEST
 
+/*
+ * Netlink attaches the sender's credentials to every message (a receiver such as udev trusts
+ * uid 0): sent for a caller running as 65534, the receiver must read 65534, not bouncer's 0.
+ */
+START_TEST(netlink_messages_carry_the_callers_ids)
+{
+	struct fixture fx;
+	struct h_result r;
+	struct sockaddr_nl a = {.nl_family = AF_NETLINK};
+	socklen_t len = sizeof(a);
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} c;
+	char text[16];
+	struct iovec iov = {text, sizeof(text)};
+	struct msghdr m = {.msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = c.buf,
+	                   .msg_controllen = sizeof(c)};
+	struct cmsghdr *h;
+	struct ucred cr;
+	int one = 1, nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	ssize_t n;
+
+	ck_assert_int_ge(nl, 0);
+	ck_assert_int_eq(setsockopt(nl, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)), 0);
+	ck_assert_int_eq(bind(nl, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(nl, (struct sockaddr *)&a, &len), 0);
+	setup(&fx);
+	run_probe(&r, &fx, true,
+	          (const char *[]){"as", "65534", "65534", "netlink", h_fmt("%u", a.nl_pid), NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("netlink %u: 2", a.nl_pid)), "%s", r.out);
+	n = recvmsg(nl, &m, MSG_DONTWAIT);
+	ck_assert_int_eq(n, 2);
+	h = CMSG_FIRSTHDR(&m);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(h->cmsg_type, SCM_CREDENTIALS);
+	memcpy(&cr, CMSG_DATA(h), sizeof(cr));
+	ck_assert_int_eq(cr.uid, 65534);
+	ck_assert_int_eq(cr.gid, 65534);
+	close(nl);
+	h_result_free(&r);
+	teardown(&fx);
+}
+END_TEST
+
+/*
+ * connect (emulate_socket.c) cannot attach the caller's credentials: the peer of an emulated
+ * unix connect would read the supervisor's uid 0 with SO_PEERCRED. Refused (EPERM) for a
+ * caller whose ids differ, abstract names included; the listener sees no connection.
+ */
+START_TEST(connect_to_an_abstract_name_never_hands_the_peer_bouncers_ids)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	char name[64], *text;
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), c;
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	snprintf(name, sizeof(name), "bouncer-test-%d", (int)getpid());
+	memcpy(a.sun_path + 1, name, strlen(name));
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(
+	        bind(lfd, (struct sockaddr *)&a,
+	             (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name))),
+	        0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	setup(&fx);
+	text = h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	             " \"syscalls\": [{\"names\": [\"connect\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	             "   \"supervise\": [{\"addresses\": [\"unix-abstract:bouncer-*\"], "
+	             "\"decision\": \"allow\"}],\n"
+	             "   \"default\": {\"decision\": \"deny\"}}]}\n");
+	write_file(fx.policy, text, 0644);
+	free(text);
+	/* Without bouncer the listener sees the caller's uid. */
+	run_probe(&plain, &fx, false,
+	          (const char *[]){"as", "65534", "65534", "connect-abstract", name, NULL});
+	ck_assert_msg(h_has_line(plain.out, h_fmt("connect-abstract %s: 0", name)), "%s",
+	              plain.out);
+	c = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cr, &len), 0);
+	ck_assert_int_eq(cr.uid, 65534);
+	close(c);
+	run_probe(&r, &fx, true,
+	          (const char *[]){"as", "65534", "65534", "connect-abstract", name, NULL});
+	ck_assert_msg(h_has_line(r.out, h_fmt("connect-abstract %s: -1 EPERM", name)), "%s", r.out);
+	ck_assert_int_eq(accept(lfd, NULL, NULL), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	close(lfd);
+	h_result_free(&plain);
+	h_result_free(&r);
+	teardown(&fx);
+}
+END_TEST
+
 /* root may claim other ids (CAP_SETUID, CAP_SETGID), as without bouncer. */
 START_TEST(a_privileged_caller_may_claim_other_ids)
 {
@@ -447,6 +549,8 @@ int main(void)
 	tcase_add_test(tc, scm_rights_pass_working_descriptors);
 	tcase_add_test(tc, credentials_are_the_callers_and_forged_ones_are_refused);
 	tcase_add_test(tc, a_privileged_caller_may_claim_other_ids);
+	tcase_add_test(tc, netlink_messages_carry_the_callers_ids);
+	tcase_add_test(tc, connect_to_an_abstract_name_never_hands_the_peer_bouncers_ids);
 	tcase_add_test(tc, policy_check_accepts_allow_after_an_address_clause_on_sendmsg);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -20,6 +20,11 @@
  *   creds PATH PID UID GID
  *                       "creds" to PATH with SCM_CREDENTIALS {PID, UID, GID} ("self": its own
  *                       pid, uid or gid): "creds PATH PID UID GID: 5" or "-1 ENAME"
+ *   netlink PORTID      "nl" on a NETLINK_USERSOCK socket to the netlink socket PORTID (msg_name a
+ *                       struct sockaddr_nl): "netlink PORTID: 2" or "-1 ENAME"
+ *   connect-abstract NAME
+ *                       connect a unix stream socket to the abstract name NAME (for the
+ *                       credentials test of connect): "connect-abstract NAME: 0" or "-1 ENAME"
  *   pair-rights FILE    a datagram socketpair (no address): SCM_RIGHTS with FILE, received here,
  *                       the first line read through the received descriptor:
  *                       "pair-rights: 6 data=LINE"
@@ -38,8 +43,10 @@
  */
 #include <arpa/inet.h>
 #include <grp.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -239,6 +246,39 @@ static void op_creds(const char *path, const char *pid, const char *uid, const c
 	memcpy(CMSG_DATA(h), &cr, sizeof(cr));
 	n = send_unix(path, "creds", &c, CMSG_SPACE(sizeof(cr)));
 	report(n, errno, "creds %s %s %s %s", path, pid, uid, gid);
+}
+
+static void op_netlink(const char *portid)
+{
+	struct sockaddr_nl a = {.nl_family = AF_NETLINK, .nl_pid = (uint32_t)atol(portid)};
+	char text[] = "nl";
+	struct iovec iov = {text, 2};
+	struct msghdr m = {
+	        .msg_name = &a, .msg_namelen = sizeof(a), .msg_iov = &iov, .msg_iovlen = 1};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_USERSOCK);
+	long n;
+
+	if (fd < 0)
+		die("netlink socket: %s", strerror(errno));
+	n = raw_sendmsg(fd, &m, 0);
+	report(n, errno, "netlink %s", portid);
+	close(fd);
+}
+
+static void op_connect_abstract(const char *name)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	size_t n = strnlen(name, sizeof(a.sun_path) - 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int rc;
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	memcpy(a.sun_path + 1, name, n);
+	rc = connect(fd, (struct sockaddr *)&a,
+	             (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n));
+	report(rc, errno, "connect-abstract %s", name);
+	close(fd);
 }
 
 /* Receives one datagram with one descriptor on sock; prints the first line read through it. */
@@ -538,6 +578,12 @@ int main(int argc, char **argv)
 			need(argc, i, 4);
 			op_creds(argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4]);
 			i += 4;
+		} else if (strcmp(op, "netlink") == 0) {
+			need(argc, i, 1);
+			op_netlink(argv[++i]);
+		} else if (strcmp(op, "connect-abstract") == 0) {
+			need(argc, i, 1);
+			op_connect_abstract(argv[++i]);
 		} else if (strcmp(op, "pair-rights") == 0) {
 			need(argc, i, 1);
 			op_pair_rights(argv[++i]);
