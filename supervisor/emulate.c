@@ -27,10 +27,15 @@ static bool is_socket(const char *name)
 	       strcmp(name, "sendto") == 0;
 }
 
+static bool is_sendmsg(const char *name)
+{
+	return strcmp(name, "sendmsg") == 0;
+}
+
 bool emulate_supported(const char *name)
 {
-	return name != NULL && (is_open(name) || is_socket(name) || emulate_path_supported(name) ||
-	                        emulate_stat_supported(name));
+	return name != NULL && (is_open(name) || is_socket(name) || is_sendmsg(name) ||
+	                        emulate_path_supported(name) || emulate_stat_supported(name));
 }
 
 int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
@@ -42,6 +47,8 @@ int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
 		return emulate_open(ctx, res);
 	if (is_socket(ctx->name))
 		return emulate_socket(ctx, res);
+	if (is_sendmsg(ctx->name))
+		return emulate_sendmsg(ctx, res);
 	if (emulate_path_supported(ctx->name))
 		return emulate_path(ctx, res);
 	if (emulate_stat_supported(ctx->name))

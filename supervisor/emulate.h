@@ -21,7 +21,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include "emulate_creds.h"
 #include "supervise_gather.h"
@@ -45,6 +47,23 @@ struct seccomp_notif_addfd {
 #define SECCOMP_IOCTL_NOTIF_ADDFD SECCOMP_IOW(3, struct seccomp_notif_addfd)
 #endif
 
+/*
+ * What sendmsg's emulation copies from the caller besides the payload (emulate_sendmsg.c): the
+ * iovec array as the caller laid it out, its control buffer, the rebuilt control buffer that
+ * the supervisor sends, and the descriptors it took for SCM_RIGHTS. Preallocated with the
+ * supervisor's state: the hot path does not allocate.
+ */
+#define EMULATE_MSG_IOV_MAX     1024  /* UIO_MAXIOV: more is EMSGSIZE, as in the kernel */
+#define EMULATE_MSG_CONTROL_MAX 20480 /* the caller's control buffer; more is ENOBUFS */
+#define EMULATE_MSG_FDS_MAX     253   /* SCM_MAX_FD: descriptors in one message */
+struct emulate_msg_buf {
+	uint64_t iov[EMULATE_MSG_IOV_MAX * 2]; /* 16 bytes per native iovec, 8 per compat */
+	uint64_t control_in[EMULATE_MSG_CONTROL_MAX / 8];
+	/* Compat headers grow from 12 to 16 bytes and data aligns to 8: at most twice as big. */
+	uint64_t control_out[EMULATE_MSG_CONTROL_MAX * 2 / 8 + 8];
+	int fds[EMULATE_MSG_FDS_MAX];
+};
+
 /* Everything an emulation needs about one notification. */
 struct emulate_ctx {
 	const char *name; /* libseccomp's syscall name */
@@ -60,6 +79,7 @@ struct emulate_ctx {
 	struct creds_switch *sw;           /* the supervisor's own identity (access switches) */
 	char *scratch;                     /* for data the emulation must copy (sendto's payload) */
 	size_t scratch_size;
+	struct emulate_msg_buf *msg; /* sendmsg's iovecs and control messages */
 };
 
 /* The answer an emulation produced. */
@@ -86,6 +106,22 @@ int emulate_open(const struct emulate_ctx *ctx, struct emulate_result *res);
 
 /* connect, bind and sendto on a duplicate of the target's socket (emulate_socket.c). */
 int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res);
+
+/*
+ * sendmsg on a duplicate of the target's socket, with the checked address (or none), the
+ * payload and control messages copied from the caller (emulate_sendmsg.c).
+ */
+int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res);
+
+/*
+ * The address the supervisor uses for the checked pathname unix socket (ctx->buf->paths[0]):
+ * bind creates it through /proc/self/fd/PARENT/NAME; otherwise the socket file is opened
+ * O_PATH | O_NOFOLLOW in the checked directory (*hold_fd, to close) and named
+ * /proc/self/fd/N. A missing or non-socket file is the operation's own error, in *op_error.
+ * Returns 0 or a negative errno (emulate_socket.c).
+ */
+int emulate_unix_address(const struct emulate_ctx *ctx, bool is_bind, struct sockaddr_un *un,
+                         socklen_t *len, int *hold_fd, int32_t *op_error);
 
 /* mkdir, unlink, rename, link, symlink, chmod, chown, mknod, truncate (emulate_path.c). */
 int emulate_path(const struct emulate_ctx *ctx, struct emulate_result *res);

@@ -69,9 +69,9 @@ static bool is_unix_path(const struct sockaddr_storage *a, size_t len)
 	       ((const char *)a)[offsetof(struct sockaddr_un, sun_path)] != '\0';
 }
 
-/* Builds the address the supervisor uses for a pathname unix socket; *hold_fd to close. */
-static int unix_address(const struct emulate_ctx *ctx, bool is_bind, struct sockaddr_un *un,
-                        socklen_t *len, int *hold_fd, int32_t *op_error)
+/* Builds the address the supervisor uses for a pathname unix socket (emulate.h). */
+int emulate_unix_address(const struct emulate_ctx *ctx, bool is_bind, struct sockaddr_un *un,
+                         socklen_t *len, int *hold_fd, int32_t *op_error)
 {
 	const struct path_resolution *pr = &ctx->buf->paths[0];
 	int n;
@@ -168,7 +168,16 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 	if (addr == NULL)
 		return -EDESTADDRREQ;
 	unix_path = is_unix_path(&ctx->buf->addr, ctx->facts->addr_len);
-	if (unix_path &&
+	/*
+	 * Every unix connect/sendto (abstract names too, not only paths) and every netlink sendto
+	 * carries the sender's credentials (SO_PEERCRED, SCM_CREDENTIALS): the supervisor's.
+	 * bind carries none.
+	 */
+	if ((addr->sa_family == AF_UNIX || (is_sendto && addr->sa_family == AF_NETLINK)) &&
+	    !is_bind &&
+	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid))
+		return -EPERM;
+	if (unix_path && is_bind &&
 	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid))
 		return -EPERM;
 	rc = take_socket(ctx, &sock);
@@ -180,7 +189,7 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res)
 		return rc;
 	}
 	if (unix_path) {
-		rc = unix_address(ctx, is_bind, &un, &addr_len, &hold_fd, &op_error);
+		rc = emulate_unix_address(ctx, is_bind, &un, &addr_len, &hold_fd, &op_error);
 		/* sendto to a missing or non-socket file: the kernel says ECONNREFUSED too. */
 		if (rc < 0 || op_error != 0) {
 			res->error = op_error;

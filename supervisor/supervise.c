@@ -77,6 +77,7 @@ struct supervise_state {
 	struct cwd_check cwd_checks[CWD_CHECKS_MAX];
 	char argv_arena[ARGV_ARENA_SIZE];
 	char scratch[SCRATCH_SIZE];
+	struct emulate_msg_buf msg_buf; /* sendmsg's iovecs and control messages */
 };
 
 static void proc_leave(void *arg);
@@ -772,6 +773,7 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	        .sw = &st->sw,
 	        .scratch = st->scratch,
 	        .scratch_size = sizeof(st->scratch),
+	        .msg = &st->msg_buf,
 	};
 	int rc;
 
@@ -899,7 +901,9 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	pointers = (facts.have & POINTER_FACTS) != 0;
 	/*
 	 * sendto with a NULL address register (a connected socket): the kernel reads no address,
-	 * so a decision that found "no address" holds when the call runs.
+	 * so a decision that found "no address" holds when the call runs. Not sendmsg: its
+	 * msg_name is in the caller's memory, where another thread can put an address after the
+	 * check, so a sendmsg without an address is emulated too (emulate_sendmsg.c).
 	 */
 	if (pointers && (facts.have & POINTER_FACTS) == SUPERVISE_NEEDS_ADDRESS &&
 	    facts.addr == NULL && n->name != NULL && strcmp(n->name, "sendto") == 0 &&

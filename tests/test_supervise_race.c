@@ -4,8 +4,8 @@
  * pointer argument points to while another makes the call in a loop. An allow decided on the
  * checked copy and answered CONTINUE would let the kernel read the changed memory; bouncer
  * emulates the allow on the checked copy, so the denied target is never reached. The probe
- * proves which file was opened by its contents, and which address was connected by
- * getpeername.
+ * proves which file was opened by its contents, which address was connected by
+ * getpeername, and where sendmsg's datagrams went by receiving them.
  *
  * BOUNCER_RACE_ATTEMPTS (default 100000) and BOUNCER_RACE_SECONDS (default 10) bound each loop:
  * whichever comes first; BOUNCER_CHDIR_RACE_CHILDREN (default 200) is the number of processes
@@ -181,6 +181,47 @@ START_TEST(flipping_sockaddr_never_connects_the_denied_port)
 	ck_assert_int_eq(c[2], 0);
 	ck_assert_int_gt(c[1], 0);
 	ck_assert_int_gt(c[3], 0);
+	h_result_free(&r);
+}
+END_TEST
+
+/*
+ * sendmsg: one thread flips msg_name between the allowed and the denied address while another
+ * sendmsg's a byte with it. The probe's own receivers count what reached each port.
+ */
+START_TEST(flipping_msg_name_never_sends_to_the_denied_port)
+{
+	int ok = free_udp_port(), bad = free_udp_port();
+	char *rule = h_fmt(",\n  {\"names\": [\"sendmsg\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	                   "   \"supervise\": [{\"addresses\": [\"inet:127.0.0.1:%d\"], "
+	                   "\"decision\": \"allow\"}],\n"
+	                   "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}",
+	                   ok);
+	char *dir = h_tmpdir(), *policy = make_policy(dir, rule);
+	char *probe = h_prog("sendmsg_probe");
+	char *oks = h_fmt("%d", ok), *bads = h_fmt("%d", bad);
+	struct h_result r;
+	long c[4];
+
+	/* Without bouncer the flip really sends to both ports. */
+	h_run(&r, NULL, probe, "race-sendmsg", oks, bads, "200000", "10", NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_field_long(h_line_after(r.out, "race-sendmsg: "), "bad") > 0, "%s", r.out);
+	ck_assert_msg(h_field_long(h_line_after(r.out, "race-sendmsg: "), "ok") > 0, "%s", r.out);
+	fprintf(stderr, "race-sendmsg without bouncer: %s\n",
+	        h_line_after(r.out, "race-sendmsg: "));
+	h_result_free(&r);
+
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", policy, "--", probe, "race-sendmsg", oks,
+	      bads, attempts(), seconds(), NULL);
+	h_assert_exit(&r, 0);
+	counts(r.out, "race-sendmsg", c);
+	ck_assert_int_eq(c[2], 0);
+	ck_assert_int_gt(c[1], 0);
+	ck_assert_int_gt(c[3], 0);
+	/* Every send either delivered to the allowed port or was refused. */
+	ck_assert_int_eq(h_field_long(h_line_after(r.out, "race-sendmsg: "), "other"), 0);
+	ck_assert_int_eq(c[1] + c[3], c[0]);
 	h_result_free(&r);
 }
 END_TEST
@@ -374,6 +415,7 @@ int main(void)
 	tcase_add_test(tc, flipping_path_buffer_never_opens_the_denied_file);
 	tcase_add_test(tc, symlink_swapped_underneath_never_opens_the_denied_file);
 	tcase_add_test(tc, flipping_sockaddr_never_connects_the_denied_port);
+	tcase_add_test(tc, flipping_msg_name_never_sends_to_the_denied_port);
 	tcase_add_test(tc, exec_race_won_is_always_recorded_as_a_mismatch);
 	tcase_add_test(tc, chdir_race_won_is_always_recorded_as_a_mismatch);
 	suite_add_tcase(s, tc);

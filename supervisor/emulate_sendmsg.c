@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sendmsg, emulated (docs/inspection.md, "Emulation"). Its struct msghdr, the iovecs, the
+ * payload and the control messages all live in the caller's memory, where another thread can
+ * change them after the check: answered CONTINUE, the kernel would read msg_name again. So the
+ * supervisor copies everything once, takes a duplicate of the caller's socket with
+ * pidfd_getfd(2) and sends on it with the address it checked (ctx->facts, never read again),
+ * or with no address when the check found none (a connected socket).
+ *
+ * - Layouts: struct msghdr, struct iovec and struct cmsghdr of the caller's ABI. 32-bit
+ *   callers (i386, and x32, which uses the compat sendmsg) have struct compat_msghdr with
+ *   32-bit pointers and lengths, 8-byte iovecs and 12-byte cmsg headers aligned to 4; the
+ *   control buffer is rebuilt in the native layout, as the kernel's
+ *   cmsghdr_from_user_compat_to_kern() does.
+ * - Limits, with the kernel's answers: more than UIO_MAXIOV iovecs is EMSGSIZE; a negative
+ *   iovec length EINVAL; a payload larger than the scratch buffer (256 KiB) EMSGSIZE, as for
+ *   sendto (a UDP datagram cannot exceed 64 KiB anyway); a control buffer larger than
+ *   EMULATE_MSG_CONTROL_MAX (20480 bytes) ENOBUFS, which is what the kernel answers for a
+ *   control buffer over net.core.optmem_max: 20480 is that sysctl's default before Linux 6.9
+ *   (128 KiB since). SCM_RIGHTS for the most descriptors one message can carry (253) needs
+ *   1028 bytes.
+ * - Control messages are validated like the kernel's CMSG_OK (EINVAL); every length is checked
+ *   against the copied buffer before a byte is read or written.
+ *   SCM_RIGHTS: the numbers name descriptors of the caller. Each is taken with pidfd_getfd
+ *   (EBADF when one is not open, as the kernel says), sent, and the duplicates closed. Only
+ *   on unix sockets: the kernel refuses SCM_RIGHTS on every other family (EINVAL), and the
+ *   supervisor never sends numbers of its own table.
+ *   SCM_CREDENTIALS: the kernel checks the claimed pid, uid and gid against the sender, which
+ *   is the supervisor. So they are checked here against the caller first, as scm_check_creds()
+ *   would: its own pid (or CAP_SYS_ADMIN), one of its real/effective/saved uids (or
+ *   CAP_SETUID), one of its gids (or CAP_SETGID); else EPERM. The pid is the caller's number in
+ *   its own pid namespace and is translated to the supervisor's. A caller in another user
+ *   namespace is refused (EPERM): its ids would need translating through its maps.
+ *   Anything else (IP_PKTINFO, UDP_SEGMENT, SO_MARK, ...) is data for the protocol, copied.
+ * - Credentials on unix sockets: the kernel attaches the sender's pid and real uid/gid to what
+ *   a SO_PASSCRED receiver reads. Sent by the supervisor, they would be its own. So when the
+ *   caller gives no SCM_CREDENTIALS, the supervisor attaches the caller's (its pid, real uid and
+ *   gid: the kernel's default) explicitly; claiming a pid other than its own needs
+ *   CAP_SYS_ADMIN, which is raised in the supervisor's effective set for that send only.
+ *   Netlink attaches the sender's credentials to every message too (a userspace receiver such
+ *   as udev trusts uid 0): there the caller's uid and gid are attached with the supervisor's
+ *   pid, without raising anything, because kernel netlink handlers run in the sender's context
+ *   and check its capabilities. A supervisor without CAP_SYS_ADMIN/CAP_SETUID/CAP_SETGID
+ *   cannot speak for the caller, and refuses (EPERM) one whose uid/gid differ from its own on
+ *   those two families, as connect does.
+ * - The supervisor never blocks: MSG_DONTWAIT is added (a blocking caller whose socket buffer
+ *   is full gets EAGAIN), and MSG_NOSIGNAL (the caller gets its SIGPIPE from here, unless it
+ *   asked for MSG_NOSIGNAL itself). MSG_ZEROCOPY on a socket with SO_ZEROCOPY is refused
+ *   (EOPNOTSUPP): the kernel would keep the supervisor's scratch pages for the transmission.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "emulate.h"
+#include "target_mem.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY 0x4000000
+#endif
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY 60
+#endif
+
+/* Set by the compat sendmsg on every call, refused by the native one (net/socket.c). */
+#define MSG_CMSG_COMPAT_FLAG 0x80000000u
+
+#define CAP_BIT(c) (1ull << (c))
+
+/* The caller's struct msghdr, the fields sendmsg uses (msg_name was checked already). */
+struct msg_head {
+	uint64_t iov, iovlen, control, controllen;
+};
+
+/* One control message in the caller's buffer. */
+struct cmsg_view {
+	int level, type;
+	size_t data_off, data_len;
+};
+
+/* The caller's ids as scm_check_creds() sees them (read only when it claims credentials). */
+struct caller_ids {
+	uint32_t uid[3], gid[3]; /* real, effective, saved */
+	long own_pid;            /* its tgid in its own pid namespace */
+	bool same_pid_ns, same_user_ns;
+};
+
+/* Everything one emulated sendmsg holds. */
+struct send_job {
+	const struct emulate_ctx *ctx;
+	struct emulate_msg_buf *mb;
+	bool compat;
+	struct msg_head head;
+	size_t total;       /* payload bytes, in ctx->scratch */
+	bool caller_creds;  /* the caller's control buffer has SCM_CREDENTIALS */
+	size_t control_len; /* bytes built in mb->control_out */
+	int n_fds;          /* descriptors taken into mb->fds */
+	int32_t answer;     /* an error the kernel would have given the caller, or 0 */
+};
+
+/* ABIs whose sendmsg is the compat one (32-bit pointers): the same list gather reads with. */
+static bool is_compat(uint32_t arch)
+{
+	switch (arch) {
+	case SCMP_ARCH_X86:
+	case SCMP_ARCH_X32:
+	case SCMP_ARCH_ARM:
+	case SCMP_ARCH_MIPS:
+	case SCMP_ARCH_MIPSEL:
+	case SCMP_ARCH_MIPSEL64N32:
+	case SCMP_ARCH_MIPS64N32:
+	case SCMP_ARCH_PPC:
+	case SCMP_ARCH_S390:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint32_t get32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t get64(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Reads the caller's memory without the ID_VALID check: the job checks once, after the last
+ * read and before it acts. A fault is the caller's (the kernel says EFAULT); anything else is
+ * the supervisor's.
+ */
+static int read_caller(struct send_job *job, uint64_t addr, void *buf, size_t len)
+{
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = target_read_mem(job->ctx->tid, addr, buf, len, -1, 0);
+	if (rc == -EFAULT) {
+		job->answer = -EFAULT;
+		return 0;
+	}
+	return rc;
+}
+
+static int read_head(struct send_job *job)
+{
+	uint8_t raw[56];
+	int rc;
+
+	rc = read_caller(job, job->ctx->args[1], raw, job->compat ? 28 : 56);
+	if (rc < 0 || job->answer != 0)
+		return rc;
+	if (job->compat) {
+		/* compat_msghdr: name, namelen, iov, iovlen, control, controllen, flags. */
+		job->head.iov = get32(raw + 8);
+		job->head.iovlen = get32(raw + 12);
+		job->head.control = get32(raw + 16);
+		job->head.controllen = get32(raw + 20);
+	} else {
+		/* msghdr: name, namelen (+4 padding), iov, iovlen, control, controllen, flags. */
+		job->head.iov = get64(raw + 16);
+		job->head.iovlen = get64(raw + 24);
+		job->head.control = get64(raw + 32);
+		job->head.controllen = get64(raw + 40);
+	}
+	/* net/socket.c __copy_msghdr(). */
+	if (job->head.iovlen > EMULATE_MSG_IOV_MAX)
+		job->answer = -EMSGSIZE;
+	return 0;
+}
+
+/* The iovec array, then the payload it describes, into ctx->scratch. */
+static int read_payload(struct send_job *job)
+{
+	const struct emulate_ctx *ctx = job->ctx;
+	size_t entry = job->compat ? 8 : 16, n = (size_t)job->head.iovlen;
+	const uint8_t *iov = (const uint8_t *)job->mb->iov;
+	int rc;
+
+	rc = read_caller(job, job->head.iov, job->mb->iov, n * entry);
+	if (rc < 0 || job->answer != 0)
+		return rc;
+	job->total = 0;
+	/* Lengths first, as the kernel imports the whole array before copying any data. */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t len =
+		        job->compat ? get32(iov + i * entry + 4) : get64(iov + i * entry + 8);
+
+		if (job->compat ? (int32_t)len < 0 : (int64_t)len < 0) {
+			job->answer = -EINVAL;
+			return 0;
+		}
+		if (len > ctx->scratch_size - job->total) {
+			job->answer =
+			        -EMSGSIZE; /* more than the scratch buffer: said in the docs */
+			return 0;
+		}
+		job->total += (size_t)len;
+	}
+	for (size_t i = 0, at = 0; i < n; i++) {
+		uint64_t base = job->compat ? get32(iov + i * entry) : get64(iov + i * entry);
+		uint64_t len =
+		        job->compat ? get32(iov + i * entry + 4) : get64(iov + i * entry + 8);
+
+		rc = read_caller(job, base, ctx->scratch + at, (size_t)len);
+		if (rc < 0 || job->answer != 0)
+			return rc;
+		at += (size_t)len;
+	}
+	return 0;
+}
+
+/*
+ * The next control message of the caller's buffer at *off: 1 with *v, 0 at the end (no room
+ * for another header: CMSG_NXTHDR), -EINVAL for a length that CMSG_OK refuses.
+ */
+static int cmsg_next(const struct send_job *job, size_t *off, struct cmsg_view *v)
+{
+	const uint8_t *ctl = (const uint8_t *)job->mb->control_in;
+	size_t ctl_len = (size_t)job->head.controllen, at = *off;
+	size_t hdr = job->compat ? 12 : 16, align = job->compat ? 4 : 8;
+	uint64_t len;
+
+	if (at > ctl_len || ctl_len - at < hdr)
+		return 0;
+	len = job->compat ? get32(ctl + at) : get64(ctl + at);
+	if (len < hdr || len > ctl_len - at)
+		return -EINVAL;
+	v->level = (int)get32(ctl + at + hdr - 8);
+	v->type = (int)get32(ctl + at + hdr - 4);
+	v->data_off = at + hdr;
+	v->data_len = (size_t)len - hdr;
+	/* len <= ctl_len <= EMULATE_MSG_CONTROL_MAX: no overflow. */
+	*off = at + (((size_t)len + align - 1) & ~(align - 1));
+	return 1;
+}
+
+/* Copies the control buffer and checks its structure, before any data is read. */
+static int read_control(struct send_job *job)
+{
+	struct cmsg_view v;
+	size_t off = 0, fds = 0, count = 0;
+	int rc;
+
+	if (job->head.controllen == 0)
+		return 0;
+	/* ____sys_sendmsg(): a control buffer that cannot be allocated is ENOBUFS. */
+	if (job->head.controllen > EMULATE_MSG_CONTROL_MAX) {
+		job->answer = -ENOBUFS;
+		return 0;
+	}
+	rc = read_caller(job, job->head.control, job->mb->control_in, (size_t)job->head.controllen);
+	if (rc < 0 || job->answer != 0)
+		return rc;
+	while ((rc = cmsg_next(job, &off, &v)) > 0) {
+		count++;
+		if (v.level != SOL_SOCKET)
+			continue;
+		if (v.type == SCM_CREDENTIALS) {
+			/* __scm_send(): exactly CMSG_LEN(sizeof(struct ucred)). */
+			if (v.data_len != sizeof(struct ucred)) {
+				job->answer = -EINVAL;
+				return 0;
+			}
+			job->caller_creds = true;
+		} else if (v.type == SCM_RIGHTS) {
+			/* scm_fp_copy(): at most SCM_MAX_FD in one message, all cmsgs together. */
+			fds += v.data_len / sizeof(int);
+			if (fds > EMULATE_MSG_FDS_MAX) {
+				job->answer = -EINVAL;
+				return 0;
+			}
+		}
+	}
+	if (rc < 0) {
+		job->answer = rc;
+		return 0;
+	}
+	/* cmsghdr_from_user_compat_to_kern(): a compat buffer without one header is EINVAL. */
+	if (job->compat && count == 0)
+		job->answer = -EINVAL;
+	return 0;
+}
+
+/* The value of "Name:" in a /proc status text (the rest of that line), or NULL. */
+static const char *status_field(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = text;
+
+	while (p != NULL) {
+		if (strncmp(p, name, n) == 0)
+			return p + n;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+/* Whether /proc/TID/ns/<what> of the caller is the supervisor's namespace. */
+static bool same_ns(const struct emulate_ctx *ctx, const char *what)
+{
+	char self_path[64];
+	struct stat a, b;
+	int fd = emulate_open_proc(ctx, what, O_RDONLY);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	snprintf(self_path, sizeof(self_path), "/proc/self/%s", what);
+	same = fstat(fd, &a) == 0 && stat(self_path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+	close(fd);
+	return same;
+}
+
+/* The caller's real/effective/saved ids and own pid, from /proc/TID/status. */
+static int read_caller_ids(const struct send_job *job, struct caller_ids *ids)
+{
+	char text[4096];
+	const char *uid, *gid, *tgid;
+	unsigned count;
+	ssize_t n;
+	int fd = emulate_open_proc(job->ctx, "status", O_RDONLY);
+
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ESRCH ? -ENOENT : fd;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ENOENT;
+	text[n] = '\0';
+	uid = status_field(text, "Uid:");
+	gid = status_field(text, "Gid:");
+	if (uid == NULL || gid == NULL ||
+	    sscanf(uid, "%u %u %u", &ids->uid[0], &ids->uid[1], &ids->uid[2]) != 3 ||
+	    sscanf(gid, "%u %u %u", &ids->gid[0], &ids->gid[1], &ids->gid[2]) != 3)
+		return -EIO;
+	/* NStgid: the tgid in each pid namespace from ours down to the caller's own (4.1+). */
+	tgid = status_field(text, "NStgid:");
+	if (tgid == NULL)
+		tgid = status_field(text, "Tgid:");
+	if (tgid == NULL)
+		return -EIO;
+	ids->own_pid = -1;
+	count = 0;
+	while (*tgid == ' ' || *tgid == '\t' || (*tgid >= '0' && *tgid <= '9')) {
+		char *end;
+		long v = strtol(tgid, &end, 10);
+
+		if (end == tgid)
+			break;
+		ids->own_pid = v; /* the last one is its own namespace's */
+		count++;
+		tgid = end;
+	}
+	if (count == 0)
+		return -EIO;
+	ids->same_pid_ns = count == 1;
+	ids->same_user_ns = same_ns(job->ctx, "ns/user");
+	return 0;
+}
+
+static bool in3(uint32_t v, const uint32_t set[3])
+{
+	return v == set[0] || v == set[1] || v == set[2];
+}
+
+/*
+ * The credentials the caller claims, checked as scm_check_creds() would check them for the
+ * caller itself; on success *out holds them with the pid in the supervisor's namespace.
+ * Returns 0 or the caller's error.
+ */
+static int32_t check_claim(const struct send_job *job, const struct caller_ids *ids,
+                           const struct ucred *claim, struct ucred *out)
+{
+	uint64_t caps = job->ctx->creds->cap_eff;
+	pid_t self = job->ctx->tgid > 0 ? job->ctx->tgid : job->ctx->tid;
+	bool pid_ok, uid_ok, gid_ok;
+
+	if (claim->uid == (uid_t)-1 || claim->gid == (gid_t)-1)
+		return -EINVAL; /* not a valid id: make_kuid() fails */
+	if (!ids->same_user_ns)
+		return -EPERM; /* said at the top of the file */
+	*out = *claim;
+	if (claim->pid == ids->own_pid) {
+		pid_ok = true;
+		out->pid = self;
+	} else {
+		/* Another pid can be named only in the supervisor's own pid namespace. */
+		pid_ok = ids->same_pid_ns && (caps & CAP_BIT(CAP_SYS_ADMIN));
+	}
+	uid_ok = in3(claim->uid, ids->uid) || (caps & CAP_BIT(CAP_SETUID));
+	gid_ok = in3(claim->gid, ids->gid) || (caps & CAP_BIT(CAP_SETGID));
+	return pid_ok && uid_ok && gid_ok ? 0 : -EPERM;
+}
+
+/* Appends one native control message to mb->control_out; -ENOBUFS when it does not fit. */
+static int put_cmsg(struct send_job *job, int level, int type, const void *data, size_t len)
+{
+	uint8_t *out = (uint8_t *)job->mb->control_out;
+	size_t space = CMSG_SPACE(len);
+	struct cmsghdr h = {.cmsg_len = CMSG_LEN(len), .cmsg_level = level, .cmsg_type = type};
+
+	if (space > sizeof(job->mb->control_out) - job->control_len)
+		return -ENOBUFS;
+	memset(out + job->control_len, 0, space);
+	memcpy(out + job->control_len, &h, sizeof(h));
+	memcpy(out + job->control_len + CMSG_LEN(0), data, len);
+	job->control_len += space;
+	return 0;
+}
+
+/* Takes the caller's descriptors named by one SCM_RIGHTS message. */
+static int take_fds(struct send_job *job, int pidfd, const struct cmsg_view *v)
+{
+	const uint8_t *ctl = (const uint8_t *)job->mb->control_in;
+	size_t num = v->data_len / sizeof(int);
+	int first = job->n_fds;
+
+	for (size_t i = 0; i < num; i++) {
+		int target_fd = (int)get32(ctl + v->data_off + i * sizeof(int));
+		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+
+		if (fd < 0) {
+			if (errno != EBADF)
+				return -errno;
+			job->answer = -EBADF; /* not open in the caller: what scm_fp_copy() says */
+			return 0;
+		}
+		/* read_control() counted them: never more than EMULATE_MSG_FDS_MAX. */
+		job->mb->fds[job->n_fds++] = fd;
+	}
+	return put_cmsg(job, SOL_SOCKET, SCM_RIGHTS, &job->mb->fds[first], num * sizeof(int));
+}
+
+/*
+ * Builds the control buffer the supervisor sends: descriptors taken, credentials checked and
+ * translated, the rest copied; on unix sockets the caller's own credentials when it gave none.
+ */
+static int build_control(struct send_job *job, int pidfd, int family, bool attach_creds)
+{
+	const uint8_t *ctl = (const uint8_t *)job->mb->control_in;
+	struct caller_ids ids = {.own_pid = -1};
+	struct cmsg_view v;
+	size_t off = 0;
+	int rc;
+
+	if (job->caller_creds) {
+		rc = read_caller_ids(job, &ids);
+		if (rc < 0)
+			return rc;
+	}
+	while ((rc = cmsg_next(job, &off, &v)) > 0) {
+		const void *data = ctl + v.data_off;
+
+		if (v.level == SOL_SOCKET && v.type == SCM_RIGHTS) {
+			if (family != AF_UNIX) {
+				job->answer =
+				        -EINVAL; /* the kernel passes descriptors on unix only */
+				return 0;
+			}
+			rc = take_fds(job, pidfd, &v);
+		} else if (v.level == SOL_SOCKET && v.type == SCM_CREDENTIALS) {
+			struct ucred claim, checked;
+
+			memcpy(&claim, data, sizeof(claim));
+			job->answer = check_claim(job, &ids, &claim, &checked);
+			if (job->answer != 0)
+				return 0;
+			rc = put_cmsg(job, SOL_SOCKET, SCM_CREDENTIALS, &checked, sizeof(checked));
+		} else {
+			rc = put_cmsg(job, v.level, v.type, data, v.data_len);
+		}
+		if (rc < 0 || job->answer != 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc; /* read_control() validated the same buffer: cannot happen */
+	if (attach_creds && !job->caller_creds) {
+		const struct target_creds *c = job->ctx->creds;
+		struct ucred own = {
+		        .pid = job->ctx->tgid > 0 ? job->ctx->tgid : job->ctx->tid,
+		        .uid = c->ruid,
+		        .gid = c->rgid,
+		};
+
+		/* Netlink: the supervisor's own pid, so that CAP_SYS_ADMIN is not needed. */
+		if (family != AF_UNIX)
+			own.pid = getpid();
+
+		return put_cmsg(job, SOL_SOCKET, SCM_CREDENTIALS, &own, sizeof(own));
+	}
+	return 0;
+}
+
+/* Whether the supervisor may claim another process's credentials (scm_check_creds()). */
+static bool can_speak_for(const struct emulate_ctx *ctx)
+{
+	uint64_t need = CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID);
+
+	return (ctx->sw->self.cap_eff & need) == need;
+}
+
+/*
+ * Adds (raise) or removes CAP_SYS_ADMIN in the thread's effective set, which acting as a
+ * target may have cleared (emulate_creds.h). Returns 1 when it changed the set, 0, or -errno.
+ */
+static int sys_admin(bool raise)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	uint32_t bit = 1u << CAP_SYS_ADMIN;
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	if (raise == ((data[0].effective & bit) != 0))
+		return 0;
+	if (raise)
+		data[0].effective |= bit;
+	else
+		data[0].effective &= ~bit;
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 1;
+}
+
+static bool zerocopy_enabled(int sock)
+{
+	int on = 0;
+	socklen_t len = sizeof(on);
+
+	return getsockopt(sock, SOL_SOCKET, SO_ZEROCOPY, &on, &len) == 0 && on != 0;
+}
+
+static bool is_unix_path(const struct sockaddr *a, size_t len)
+{
+	return a->sa_family == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path) &&
+	       ((const char *)a)[offsetof(struct sockaddr_un, sun_path)] != '\0';
+}
+
+/* The caller's socket, duplicated through pidfd (close-on-exec). */
+static int take_socket(struct send_job *job, int pidfd, int *out)
+{
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)(int32_t)(uint32_t)job->ctx->args[0], 0);
+	struct stat st;
+
+	if (fd < 0) {
+		if (errno != EBADF)
+			return -errno;
+		job->answer = -EBADF;
+		return 0;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		close(fd);
+		job->answer = -ENOTSOCK;
+		return 0;
+	}
+	*out = fd;
+	return 0;
+}
+
+/* The send itself, with everything copied and checked. */
+static int send_it(struct send_job *job, int sock, const struct sockaddr *addr, socklen_t addr_len,
+                   bool raise, struct emulate_result *res)
+{
+	const struct emulate_ctx *ctx = job->ctx;
+	int flags = (int)(job->compat ? (uint32_t)ctx->args[2] & ~MSG_CMSG_COMPAT_FLAG
+	                              : (uint32_t)ctx->args[2]);
+	struct iovec data = {.iov_base = ctx->scratch, .iov_len = job->total};
+	struct msghdr m = {
+	        .msg_name = (void *)addr,
+	        .msg_namelen = addr != NULL ? addr_len : 0,
+	        .msg_iov = &data,
+	        .msg_iovlen = 1,
+	        .msg_control = job->control_len > 0 ? job->mb->control_out : NULL,
+	        .msg_controllen = job->control_len,
+	};
+	int raised = 0, err;
+	ssize_t n;
+
+	if (raise) {
+		raised = sys_admin(true);
+		if (raised < 0)
+			return raised;
+	}
+	n = sendmsg(sock, &m, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	err = errno;
+	if (raised > 0)
+		sys_admin(false);
+	if (n < 0) {
+		res->error = -err;
+		if (err == EPIPE && !(flags & MSG_NOSIGNAL))
+			syscall(SYS_tgkill, ctx->tgid > 0 ? ctx->tgid : ctx->tid, ctx->tid,
+			        SIGPIPE);
+		return 0;
+	}
+	res->val = n;
+	return 0;
+}
+
+int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
+{
+	struct send_job job = {.ctx = ctx, .mb = ctx->msg, .compat = is_compat(ctx->arch)};
+	const struct sockaddr *addr = ctx->facts->addr;
+	socklen_t addr_len = (socklen_t)ctx->facts->addr_len;
+	int pidfd = -1, sock = -1, hold_fd = -1, family = 0, rc;
+	socklen_t flen = sizeof(family);
+	bool scm_family, speak;
+	struct sockaddr_un un;
+
+	/* Only a checked address (or a checked absence of one) may be sent to. */
+	if (job.mb == NULL || !(ctx->facts->have & SUPERVISE_NEEDS_ADDRESS))
+		return -EPERM;
+	rc = read_head(&job);
+	if (rc == 0 && job.answer == 0)
+		rc = read_payload(&job);
+	if (rc == 0 && job.answer == 0)
+		rc = read_control(&job);
+	if (rc < 0)
+		return rc;
+	if (job.answer != 0) {
+		res->error = job.answer;
+		return 0;
+	}
+
+	/* Acting from here: the pidfd names the caller only while its notification is live. */
+	pidfd = (int)syscall(SYS_pidfd_open, ctx->tgid > 0 ? ctx->tgid : ctx->tid, 0);
+	if (pidfd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	rc = target_notif_valid(ctx->listener, ctx->notif_id);
+	if (rc == 0)
+		rc = take_socket(&job, pidfd, &sock);
+	if (rc < 0 || job.answer != 0)
+		goto out;
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &family, &flen) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	/* The families whose sendmsg attaches the sender's credentials (scm_send()). */
+	scm_family = family == AF_UNIX || family == AF_NETLINK;
+	if (((int)ctx->args[2] & MSG_ZEROCOPY) && zerocopy_enabled(sock)) {
+		rc = -EOPNOTSUPP; /* the top of the file says why */
+		goto out;
+	}
+	speak = scm_family && can_speak_for(ctx);
+	if (scm_family && !speak &&
+	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid ||
+	     ctx->creds->ruid != ctx->sw->self.ruid || ctx->creds->rgid != ctx->sw->self.rgid)) {
+		rc = -EPERM; /* the receiver would read the supervisor's ids */
+		goto out;
+	}
+	/* unix_dgram_sendmsg() takes the control messages before it looks the address up. */
+	rc = build_control(&job, pidfd, family, speak);
+	if (rc < 0 || job.answer != 0)
+		goto out;
+	if (addr != NULL && is_unix_path(addr, ctx->facts->addr_len)) {
+		int32_t op_error = 0;
+
+		rc = emulate_unix_address(ctx, false, &un, &addr_len, &hold_fd, &op_error);
+		if (rc < 0)
+			goto out;
+		if (op_error != 0) {
+			job.answer = op_error; /* ENOENT, or ECONNREFUSED: not a socket */
+			goto out;
+		}
+		addr = (const struct sockaddr *)&un;
+	}
+	/* The ids were read by thread id: still the caller's only while it waits. */
+	if (job.caller_creds) {
+		rc = target_notif_valid(ctx->listener, ctx->notif_id);
+		if (rc < 0)
+			goto out;
+	}
+	/* On a unix socket speaking for the caller, credentials with its pid are attached. */
+	rc = send_it(&job, sock, addr, addr_len, speak && family == AF_UNIX, res);
+out:
+	if (rc == 0 && job.answer != 0)
+		res->error = job.answer;
+	for (int i = 0; i < job.n_fds; i++)
+		close(job.mb->fds[i]);
+	if (hold_fd >= 0)
+		close(hold_fd);
+	if (sock >= 0)
+		close(sock);
+	close(pidfd);
+	return rc;
+}
