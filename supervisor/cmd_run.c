@@ -459,7 +459,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr,
 		        "bouncer: note: this kernel has no PIDFD_THREAD (Linux 6.9): a thread id "
 		        "reused as a process id while its old process lives is recorded with the "
-		        "old process's identity\n");
+		        "old process's identity, and callers' credentials are read per call, not "
+		        "cached\n");
 
 	uv_run(run->loop, UV_RUN_DEFAULT);
 
