@@ -3,7 +3,9 @@
  * Who made a call: thread id → process id, comm and executable, cached so that the
  * notification path reads /proc only the first time it sees a thread and after that thread's
  * process exec'd (the supervisor routes execve/execveat to itself for exactly this reason, see
- * compile_options.route_exec).
+ * compile_options.route_exec). Where exec is not routed (`bouncer agent`), verify_exe makes
+ * every lookup check the executable instead. Each entry also carries the thread's identity
+ * (credentials, same root) for identity.h, which says when it may be used.
  *
  * Fixed memory: an open-addressing table and an arena for executable paths (most processes of a
  * workload share a handful of executables, so paths are interned). When either fills up, the
@@ -11,7 +13,8 @@
  *
  * Known limit: a thread id that is reused (after the kernel's pid counter wrapped around,
  * pid_max is 4194304 on 64-bit) without an exec in between would be shown with the old
- * process's comm/exe. comm changes made with prctl(PR_SET_NAME) after first sight are not seen.
+ * process's comm/exe unless the thread's exit was seen (exit_watch.h forgets it then).
+ * comm changes made with prctl(PR_SET_NAME) by another thread are not seen.
  */
 #ifndef BOUNCER_PROCINFO_H
 #define BOUNCER_PROCINFO_H
