@@ -14,7 +14,8 @@
  * Known limit: a thread id that is reused (after the kernel's pid counter wrapped around,
  * pid_max is 4194304 on 64-bit) without an exec in between would be shown with the old
  * process's comm/exe unless the thread's exit was seen (exit_watch.h forgets it then).
- * comm changes made with prctl(PR_SET_NAME) by another thread are not seen.
+ * comm changes made with prctl(PR_SET_NAME) after first sight are not seen (unless the policy
+ * routes prctl to the supervisor).
  */
 #ifndef BOUNCER_PROCINFO_H
 #define BOUNCER_PROCINFO_H
