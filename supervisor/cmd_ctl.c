@@ -463,6 +463,19 @@ void ctl_format_args(json_t *args, char *buf, size_t size)
 }
 
 /* The decoded pointer arguments of a held call, one indented line each. */
+/* "also answered: 3 4 7" when the reply decided other held calls too (also_answered). */
+static void print_also_answered(json_t *reply)
+{
+	json_t *ids = json_object_get(reply, "also_answered"), *id;
+	size_t i;
+
+	if (json_array_size(ids) == 0)
+		return;
+	printf("also answered:");
+	json_array_foreach(ids, i, id) printf(" %lld", (long long)json_integer_value(id));
+	printf("\n");
+}
+
 static void print_decoded(json_t *decoded)
 {
 	json_t *v;
@@ -570,6 +583,7 @@ static int cmd_answer(int argc, char **argv, bool allow)
 		       (long long)json_integer_value(json_object_get(remembered, "id")));
 	else
 		printf("%s %lld\n", allow ? "allowed" : "denied", (long long)id);
+	print_also_answered(reply);
 	json_decref(reply);
 	return CTL_OK;
 }
@@ -692,6 +706,7 @@ static int cmd_grant(int argc, char **argv)
 	print_rule(json_object_get(reply, "grant"));
 	if (json_object_get(reply, "note"))
 		printf("note: %s\n", json_string_value(json_object_get(reply, "note")));
+	print_also_answered(reply);
 	json_decref(reply);
 	return CTL_OK;
 }
@@ -784,6 +799,7 @@ static int cmd_reload(int argc, char **argv)
 	warnings = json_object_get(reply, "warnings");
 	json_array_foreach(warnings, i, c) printf("warning: %s\n", json_string_value(c));
 	printf("reloaded %s\n", json_string_value(json_object_get(reply, "policy")));
+	print_also_answered(reply);
 	changes = json_object_get(reply, "new_workloads_only");
 	if (json_array_size(changes) > 0) {
 		printf("for new workloads only (this workload's kernel filter keeps its "

@@ -278,12 +278,16 @@ START_TEST(a_grant_answers_the_calls_already_held)
 	struct h_records rs;
 	struct h_match m = H_ANY;
 	json_t *list, *rec;
+	long long held;
 
 	c_start(&run, ask_policy, probe);
 	list = c_wait_pending(run.sock, 1);
+	held = json_integer_value(json_object_get(json_array_get(list, 0), "id"));
 	json_decref(list);
 	c_ctl(&c, run.sock, "grant", "getpgid", NULL);
 	ck_assert_msg(c.code == 0, "grant: %d %s", c.code, c.err);
+	/* The human output names the held call the grant answered. */
+	ck_assert_msg(h_has_line(c.out, h_fmt("also answered: %lld", held)), "stdout: %s", c.out);
 	c_result_free(&c);
 	c_wait_out(&run, "getpgid 1: ok");
 	c_finish(&run, &r);
