@@ -192,6 +192,32 @@ START_TEST(sighup_rereads_the_file)
 }
 END_TEST
 
+START_TEST(sighup_answers_the_held_calls_the_new_policy_decides)
+{
+	/* Held by "ask"; the file is rewritten to log getpgid and SIGHUP re-reads it. */
+	char *dir = h_tmpdir(), *policy = h_join(dir, "policy.json");
+	const char *const extra[] = {"-p", policy, NULL};
+	const char *const probe[] = {"getpgid", "1", NULL};
+	struct c_run run;
+	struct h_result r;
+	struct h_records rs;
+
+	copy_file(h_policy("ask-getpgid.json"), policy);
+	c_start(&run, extra, probe);
+	json_decref(c_wait_pending(run.sock, 1));
+	copy_file(h_policy("log-getpgid-getpid.json"), policy);
+	ck_assert_int_eq(kill(run.proc.pid, SIGHUP), 0);
+	c_wait_out(&run, "getpgid 1: ok");
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	h_read_records(run.log, &rs);
+	ck_assert_msg(h_count_syscall(&rs, "getpgid", "log") == 1, "records:\n%s",
+	              h_records_dump(&rs));
+	ck_assert_str_eq(h_str(rs.rec[0], "policy"), policy);
+	h_records_free(&rs);
+}
+END_TEST
+
 static Suite *ctl_reload_suite(void)
 {
 	Suite *s = suite_create("ctl_reload");
@@ -201,6 +227,7 @@ static Suite *ctl_reload_suite(void)
 	tcase_add_test(tc, broken_file_is_refused_and_the_old_policy_kept);
 	tcase_add_test(tc, valid_file_takes_effect_and_routing_changes_are_reported);
 	tcase_add_test(tc, sighup_rereads_the_file);
+	tcase_add_test(tc, sighup_answers_the_held_calls_the_new_policy_decides);
 	tcase_add_test(tc, reload_answers_the_held_calls_the_new_policy_decides);
 	suite_add_tcase(s, tc);
 	return s;
