@@ -56,6 +56,7 @@ static void usage(FILE *out)
 	      "(terminal)\n"
 	      "  watch [--json]                stream decisions as they are made\n"
 	      "  grant SYSCALL [--args I=V,...] [--pid PID] [--for DURATION] [--count N]\n"
+	      "        [--path GLOB | --address PATTERN]\n"
 	      "                                allow more than the policy, for a while\n"
 	      "  revoke ID                     remove a grant or remembered rule\n"
 	      "  rules [--json]                active grants and remembered rules\n"
@@ -307,6 +308,7 @@ struct sub_options {
 	const char *remember;
 	const char *errno_text;
 	const char *path;
+	const char *address;
 	const char *args[8];
 	size_t n_args;
 	long pid;
@@ -323,6 +325,7 @@ static int parse_sub(int argc, char **argv, const char *allowed, const char *syn
 		SUB_REMEMBER,
 		SUB_ERRNO,
 		SUB_PATH,
+		SUB_ADDRESS,
 		SUB_ARGS,
 		SUB_PID,
 		SUB_FOR,
@@ -333,6 +336,7 @@ static int parse_sub(int argc, char **argv, const char *allowed, const char *syn
 	        {"remember", required_argument, NULL, SUB_REMEMBER},
 	        {"errno", required_argument, NULL, SUB_ERRNO},
 	        {"path", required_argument, NULL, SUB_PATH},
+	        {"address", required_argument, NULL, SUB_ADDRESS},
 	        {"args", required_argument, NULL, SUB_ARGS},
 	        {"pid", required_argument, NULL, SUB_PID},
 	        {"for", required_argument, NULL, SUB_FOR},
@@ -378,6 +382,9 @@ static int parse_sub(int argc, char **argv, const char *allowed, const char *syn
 			break;
 		case SUB_ERRNO:
 			o->errno_text = optarg;
+			break;
+		case SUB_ADDRESS:
+			o->address = optarg;
 			break;
 		case SUB_PATH:
 			o->path = optarg;
@@ -647,6 +654,8 @@ static void print_rule(json_t *r)
 		printf(" args %s", args);
 	if (json_object_get(r, "path"))
 		printf(" path %s", json_string_value(json_object_get(r, "path")));
+	if (json_object_get(r, "address"))
+		printf(" address %s", json_string_value(json_object_get(r, "address")));
 	if (json_object_get(r, "errno"))
 		printf(" errno %s", json_string_value(json_object_get(r, "errno")));
 	if (json_object_get(r, "pid"))
@@ -670,15 +679,18 @@ static int cmd_grant(int argc, char **argv)
 {
 	struct sub_options o;
 	json_t *req, *reply, *args;
-	int rc = parse_sub(argc, argv, "path args pid for count",
+	int rc = parse_sub(argc, argv, "path address args pid for count",
 	                   "grant SYSCALL [--args I=V,...] [--pid PID] [--for DURATION] "
-	                   "[--count N] [--path GLOB]",
+	                   "[--count N] [--path GLOB | --address PATTERN]",
 	                   "Allows SYSCALL on top of the policy: only calls whose argument I "
 	                   "equals V\n(--args), of process PID, for DURATION (500ms, 30s, 5m) "
 	                   "and/or N times.\nA syscall the kernel filter decides itself cannot "
 	                   "be granted (it never\nreaches the supervisor). --path GLOB: only "
 	                   "calls whose path matches, allowed by\nemulation on the checked "
-	                   "path (never by letting the call run on its own memory).\n",
+	                   "path (never by letting the call run on its own memory).\n"
+	                   "--address PATTERN: the same for connect, bind, sendto, sendmsg on\n"
+	                   "their socket address (inet:10.0.0.0/8:443, inet6:[::1]:*, "
+	                   "unix:/run/*.sock,\nunix-abstract:NAME).\n",
 	                   &o);
 
 	if (rc != 0)
@@ -693,6 +705,8 @@ static int cmd_grant(int argc, char **argv)
 	req = json_pack("{s:s,s:s,s:o}", "cmd", "grant", "syscall", argv[optind], "args", args);
 	if (o.path != NULL)
 		json_object_set_new(req, "path", json_string(o.path));
+	if (o.address != NULL)
+		json_object_set_new(req, "address", json_string(o.address));
 	if (o.pid > 0)
 		json_object_set_new(req, "pid", json_integer(o.pid));
 	if (o.for_ms > 0)

@@ -168,24 +168,31 @@ bool grants_match(struct grants *g, const char *syscall, pid_t pid, const uint64
 	return false;
 }
 
-int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err)
+/*
+ * The one condition of a rule: the clause {key: [pattern], "decision": allow|deny}, "ask"
+ * meaning "no match" (checked on the caller's memory by the clause evaluator; an allow is
+ * emulated, so a syscall bouncer cannot carry out race-free is refused).
+ */
+static int set_condition(struct grant *rule, const char *key, const char *what, const char *pattern,
+                         bouncer_error_t *err)
 {
 	json_t *clauses, *deflt;
 	char *names[] = {rule->syscall};
 	char where[256];
 	int rc;
 
-	if (strlen(glob) >= sizeof(rule->path_glob))
-		return bouncer_error_set(err, -ENAMETOOLONG, "path: longer than %zu bytes",
-		                         sizeof(rule->path_glob) - 1);
+	if (rule->paths != NULL)
+		return bouncer_error_set(err, -EINVAL,
+		                         "%s: a rule has one condition, a path or "
+		                         "an address",
+		                         what);
 	if (!rule->deny && !supervise_allow_possible(rule->syscall))
-		return bouncer_error_set(
-		        err, -EINVAL,
-		        "path: bouncer cannot emulate %s, and an allow on its path "
-		        "must not be answered CONTINUE",
-		        rule->syscall);
-	clauses = json_pack("[{s:[s],s:s}]", "paths", glob, "decision",
-	                    rule->deny ? "deny" : "allow");
+		return bouncer_error_set(err, -EINVAL,
+		                         "%s: bouncer cannot emulate %s, and an allow on its %s "
+		                         "must not be answered CONTINUE",
+		                         what, rule->syscall, what);
+	clauses =
+	        json_pack("[{s:[s],s:s}]", key, pattern, "decision", rule->deny ? "deny" : "allow");
 	if (rule->deny)
 		json_object_set_new(json_array_get(clauses, 0), "errno",
 		                    json_integer(rule->errno_value));
@@ -194,10 +201,39 @@ int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err)
 	                     err);
 	json_decref(clauses);
 	json_decref(deflt);
-	if (rc < 0)
-		return rc;
-	snprintf(rule->path_glob, sizeof(rule->path_glob), "%s", glob);
+	if (rc < 0) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return bouncer_error_set(err, rc, "%s: %s", what, why);
+	}
 	return 0;
+}
+
+int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err)
+{
+	int rc;
+
+	if (strlen(glob) >= sizeof(rule->path_glob))
+		return bouncer_error_set(err, -ENAMETOOLONG, "path: longer than %zu bytes",
+		                         sizeof(rule->path_glob) - 1);
+	rc = set_condition(rule, "paths", "path", glob, err);
+	if (rc == 0)
+		snprintf(rule->path_glob, sizeof(rule->path_glob), "%s", glob);
+	return rc;
+}
+
+int grant_set_address(struct grant *rule, const char *pattern, bouncer_error_t *err)
+{
+	int rc;
+
+	if (strlen(pattern) >= sizeof(rule->address))
+		return bouncer_error_set(err, -ENAMETOOLONG, "address: longer than %zu bytes",
+		                         sizeof(rule->address) - 1);
+	rc = set_condition(rule, "addresses", "address", pattern, err);
+	if (rc == 0)
+		snprintf(rule->address, sizeof(rule->address), "%s", pattern);
+	return rc;
 }
 
 static json_t *args_to_json(const struct grant *rule)
@@ -231,6 +267,8 @@ json_t *grant_to_json(const struct grant *rule, uint64_t now_ms)
 		json_object_set_new(o, "pid", json_integer(rule->pid));
 	if (rule->path_glob[0] != '\0')
 		json_object_set_new(o, "path", json_string(rule->path_glob));
+	if (rule->address[0] != '\0')
+		json_object_set_new(o, "address", json_string(rule->address));
 	if (rule->kind == GRANT_REMEMBERED)
 		json_object_set_new(o, "scope",
 		                    json_string(rule->persist    ? "always"
@@ -347,6 +385,17 @@ static int rule_from_json(json_t *o, size_t i, const char *file, struct grant *r
 			return bouncer_error_set(err, -EINVAL, "%s: rules[%zu].%s", file, i,
 			                         why.msg);
 	}
+	if (json_object_get(o, "address") != NULL) {
+		const char *address = json_string_value(json_object_get(o, "address"));
+		bouncer_error_t why = {0};
+
+		if (address == NULL)
+			return bouncer_error_set(
+			        err, -EINVAL, "%s: rules[%zu].address: expected a string", file, i);
+		if (grant_set_address(rule, address, &why) < 0)
+			return bouncer_error_set(err, -EINVAL, "%s: rules[%zu].%s", file, i,
+			                         why.msg);
+	}
 	return 0;
 }
 
@@ -408,6 +457,8 @@ int grants_save(const struct grants *g, bouncer_error_t *err)
 			json_object_set_new(o, "errno", json_string(errno_name(rule->errno_value)));
 		if (rule->path_glob[0] != '\0')
 			json_object_set_new(o, "path", json_string(rule->path_glob));
+		if (rule->address[0] != '\0')
+			json_object_set_new(o, "address", json_string(rule->address));
 		json_array_append_new(list, o);
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", g->rules_file);

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "sockaddr_match.h"
 
 #define GRANTS_MAX        128
 #define GRANT_SYSCALL_MAX 64
@@ -59,6 +60,12 @@ struct grant {
 	 */
 	struct supervise_rule *paths;
 	char path_glob[256];
+	/*
+	 * `grant --address PATTERN`, or a remembered answer on a call decided by its socket
+	 * address: the clause {"addresses": [PATTERN], ...}, kept in paths (the one condition a
+	 * rule may have), checked and emulated the same way.
+	 */
+	char address[SOCKADDR_GLOB_MAX + 32];
 	uint64_t uses;
 };
 
@@ -112,6 +119,13 @@ bool grant_matches(const struct grant *rule, const char *syscall, pid_t pid,
  * negative errno with err set.
  */
 int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err);
+
+/*
+ * The same with an address pattern (sockaddr_match.h: inet:, inet6:, unix:, unix-abstract:)
+ * for the syscalls with a socket address (connect, bind, sendto, sendmsg). A rule has one
+ * condition: a path or an address.
+ */
+int grant_set_address(struct grant *rule, const char *pattern, bouncer_error_t *err);
 
 /* Drops every rule (closing pidfds). */
 void grants_release(struct grants *g);

@@ -423,8 +423,8 @@ static int remember_path(struct live *live, const struct pending_entry *e, struc
 	char glob[sizeof(rule->path_glob)];
 	bouncer_error_t why = {0};
 
-	if (sa->addr >= 0 || sa->argv >= 0)
-		return bouncer_error_set(err, -ENOTSUP, "an address or argv");
+	if (sa->argv >= 0)
+		return bouncer_error_set(err, -ENOTSUP, "argv");
 	members = extra_members(n);
 	paths = json_object_get(members, "paths");
 	if (json_array_size(paths) == 1)
@@ -441,6 +441,47 @@ static int remember_path(struct live *live, const struct pending_entry *e, struc
 	if (grant_set_path(rule, glob, &why) < 0)
 		return bouncer_error_set(err, -ENOTSUP, "a path (%s)", why.msg);
 	return 0;
+}
+
+/*
+ * The address condition of a remembered rule for a call decided by its socket address: a
+ * pattern matching exactly that address (inet/inet6 host and port; a pathname unix socket by
+ * its resolved location, glob-escaped; an abstract name, glob-escaped). Refused for calls that
+ * had no address, and for addresses a pattern cannot spell (a scoped IPv6 address, escaped
+ * bytes in a unix name, other families).
+ */
+static int remember_address(const struct pending_entry *e, struct grant *rule, bouncer_error_t *err)
+{
+	json_t *members = extra_members(&e->n);
+	const char *address = json_string_value(json_object_get(members, "address"));
+	const char *resolved = json_string_value(json_object_get(members, "address_resolved"));
+	char pattern[sizeof(rule->address)], glob[SOCKADDR_GLOB_MAX + 1];
+	bouncer_error_t why = {0};
+	bool spelled = false;
+	int rc;
+
+	if (address == NULL) {
+		json_decref(members);
+		return bouncer_error_set(err, -ENOTSUP, "no decoded socket address");
+	}
+	if ((strncmp(address, "inet:", 5) == 0 || strncmp(address, "inet6:", 6) == 0) &&
+	    strchr(address, '%') == NULL)
+		spelled = snprintf(pattern, sizeof(pattern), "%s", address) < (int)sizeof(pattern);
+	else if (strncmp(address, "unix:", 5) == 0 && resolved != NULL && resolved[0] == '/')
+		spelled =
+		        glob_escape(resolved, glob, sizeof(glob)) &&
+		        snprintf(pattern, sizeof(pattern), "unix:%s", glob) < (int)sizeof(pattern);
+	else if (strncmp(address, "unix-abstract:", 14) == 0 && strchr(address, '\\') == NULL)
+		spelled = glob_escape(address + 14, glob, sizeof(glob)) &&
+		          snprintf(pattern, sizeof(pattern), "unix-abstract:%s", glob) <
+		                  (int)sizeof(pattern);
+	if (!spelled)
+		bouncer_error_set(err, -ENOTSUP, "an address a pattern cannot name (%s)", address);
+	json_decref(members);
+	if (!spelled)
+		return -ENOTSUP;
+	rc = grant_set_address(rule, pattern, &why);
+	return rc < 0 ? bouncer_error_set(err, -ENOTSUP, "an address (%s)", why.msg) : 0;
 }
 
 /* The remembered rule for an operator's answer to e: the same syscall, the argument values
@@ -478,14 +519,19 @@ static int remember(struct live *live, const struct pending_entry *e, const char
 	if (has_pointer_conditions(n->name)) {
 		bouncer_error_t why = {0};
 
-		if (remember_path(live, e, &rule, &why) < 0)
+		const struct syscall_args *sa = syscall_args_lookup(n->name);
+		int rc = sa->addr >= 0 ? remember_address(e, &rule, &why)
+		                       : remember_path(live, e, &rule, &why);
+
+		if (rc < 0)
 			return bouncer_error_set(
 			        err, -ENOTSUP,
 			        "remember %s: not supported for this %s call: its decision "
-			        "depended "
-			        "on %s (memory, not registers); answer once instead, or use "
-			        "`bouncer ctl grant %s --path GLOB`",
-			        scope, n->name, why.msg, n->name);
+			        "depended on %s (memory, not registers); answer once instead, or "
+			        "use "
+			        "`bouncer ctl grant %s --%s`",
+			        scope, n->name, why.msg, n->name,
+			        sa->addr >= 0 ? "address PATTERN" : "path GLOB");
 	}
 	id = grants_add(&live->grants, &rule, err);
 	if (id < 0)
@@ -608,7 +654,7 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 	const char *name = json_string_value(json_object_get(req, "syscall"));
 	json_t *args = json_object_get(req, "args"), *arg, *pid = json_object_get(req, "pid");
 	json_t *for_ms = json_object_get(req, "for_ms"), *count = json_object_get(req, "count");
-	json_t *reply, *path;
+	json_t *reply, *path, *address;
 	struct grant rule;
 	bouncer_error_t err = {0};
 	uint32_t arch = seccomp_arch_native();
@@ -622,6 +668,11 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 	                     json_string_length(path) >= sizeof(rule.path_glob)))
 		return fail("grant: \"path\" must be a glob of at most %zu bytes",
 		            sizeof(rule.path_glob) - 1);
+	address = json_object_get(req, "address");
+	if (address != NULL && (!json_is_string(address) || json_string_length(address) == 0))
+		return fail("grant: \"address\" must be an address pattern");
+	if (path != NULL && address != NULL)
+		return fail("grant: a grant has one condition, \"path\" or \"address\"");
 	nr = seccomp_syscall_resolve_name_arch(arch, name);
 	if (nr == __NR_SCMP_ERROR || nr < 0)
 		return fail("grant: unknown syscall \"%s\" on %s", name, arch_name(arch));
@@ -684,31 +735,10 @@ static json_t *cmd_grant(struct live *live, struct control_client *client, json_
 		rule.counted = true;
 		rule.remaining = (uint64_t)json_integer_value(count);
 	}
-	if (path != NULL) {
-		/* The clause {"paths": [GLOB], "decision": "allow"}, with "ask" as "no match". */
-		json_t *clauses = json_pack("[{s:[s],s:s}]", "paths", json_string_value(path),
-		                            "decision", "allow");
-		json_t *deflt = json_pack("{s:s}", "decision", "ask");
-		char *names[] = {(char *)name};
-		char where[256];
-		int rc;
-
-		if (!supervise_allow_possible(name)) {
-			json_decref(clauses);
-			json_decref(deflt);
-			return fail(
-			        "grant %s --path: bouncer cannot emulate %s, and a decision on its "
-			        "path must not be answered CONTINUE",
-			        name, name);
-		}
-		rc = supervise_parse(clauses, deflt, 0, names, 1, (int)live->sup->default_errno,
-		                     &rule.paths, where, sizeof(where), &err);
-		json_decref(clauses);
-		json_decref(deflt);
-		if (rc < 0)
-			return fail("grant --path: %s", err.msg);
-		snprintf(rule.path_glob, sizeof(rule.path_glob), "%s", json_string_value(path));
-	}
+	/* The clause {"paths"|"addresses": [PATTERN], "decision": "allow"}, "ask" as no match. */
+	if ((path != NULL && grant_set_path(&rule, json_string_value(path), &err) < 0) ||
+	    (address != NULL && grant_set_address(&rule, json_string_value(address), &err) < 0))
+		return fail("grant %s --%s: %s", name, path != NULL ? "path" : "address", err.msg);
 	id = grants_add(&live->grants, &rule, &err);
 	if (id < 0) {
 		supervise_rule_free(rule.paths);

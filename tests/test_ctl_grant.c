@@ -4,8 +4,11 @@
  * arguments or process; `revoke` and `rules`; grants that cannot take effect are refused with
  * a message that says why.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -267,6 +270,136 @@ START_TEST(a_chdir_path_grant_is_answered_continue_and_verified)
 }
 END_TEST
 
+/* A TCP listener on 127.0.0.1 (backlog enough for the tests' connects); *port gets its port. */
+static int tcp_listener(int *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 16), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* connect is decided by its address: every address asks the operator. */
+static char *connect_ask_policy(void)
+{
+	char *policy = h_join(h_tmpdir(), "policy.json");
+	FILE *f = fopen(policy, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	           " \"syscalls\": [{\"names\": [\"connect\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	           "   \"supervise\": [{\"addresses\": [\"inet:*:*\"], \"decision\": \"ask\"}],\n"
+	           "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n");
+	fclose(f);
+	return policy;
+}
+
+START_TEST(an_address_grant_allows_that_address_only)
+{
+	char *policy = connect_ask_policy();
+	const char *const extra[] = {"-p", policy, NULL};
+	int ok_port, other_port, ok_fd = tcp_listener(&ok_port),
+	                         other_fd = tcp_listener(&other_port);
+	char *ok = h_fmt("%d", ok_port), *other = h_fmt("%d", other_port);
+	const char *const probe[] = {"waitfile", "@/go", "connect", ok, "connect", other, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	struct h_records rs;
+	json_t *list, *granted = NULL;
+
+	c_start(&run, extra, probe);
+	/* An address pattern on a syscall without one is refused, as a bad pattern is. */
+	c_ctl(&c, run.sock, "grant", "openat", "--address", "inet:*:*", NULL);
+	ck_assert_int_eq(c.code, 1);
+	c_result_free(&c);
+	c_ctl(&c, run.sock, "grant", "connect", "--address", "inet:1.2.3.4/8:*", NULL);
+	ck_assert_int_eq(c.code, 1);
+	c_result_free(&c);
+	c_ctl(&c, run.sock, "grant", "connect", "--address", h_fmt("inet:127.0.0.1:%d", ok_port),
+	      NULL);
+	ck_assert_msg(c.code == 0, "grant --address: %s", c.err);
+	ck_assert_msg(strstr(c.out, h_fmt("address inet:127.0.0.1:%d", ok_port)), "%s", c.out);
+	c_result_free(&c);
+	c_touch(&run, "go");
+	/* The granted address connects at once; the other one is held for the operator. */
+	c_wait_out(&run, h_fmt("connect %d: ok", ok_port));
+	list = c_wait_pending(run.sock, 1);
+	c_ctl(&c, run.sock, "deny",
+	      h_fmt("%lld", json_integer_value(json_object_get(json_array_get(list, 0), "id"))),
+	      NULL);
+	ck_assert_msg(c.code == 0, "deny: %s", c.err);
+	c_result_free(&c);
+	json_decref(list);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("connect %d: EACCES", other_port)), "stdout:\n%s",
+	              r.out);
+	h_read_records(run.log, &rs);
+	for (size_t i = 0; i < rs.n; i++)
+		if (json_object_get(rs.rec[i], "grant") != NULL) {
+			ck_assert_ptr_null(granted);
+			granted = rs.rec[i];
+		}
+	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	ck_assert_str_eq(h_str(granted, "address"), h_fmt("inet:127.0.0.1:%d", ok_port));
+	ck_assert_msg(json_is_true(json_object_get(granted, "emulated")), "%s",
+	              h_records_dump(&rs));
+	h_records_free(&rs);
+	close(ok_fd);
+	close(other_fd);
+}
+END_TEST
+
+START_TEST(remembering_a_connect_remembers_its_address)
+{
+	char *policy = connect_ask_policy();
+	const char *const extra[] = {"-p", policy, NULL};
+	int port, fd = tcp_listener(&port), other_port, other_fd = tcp_listener(&other_port);
+	char *p = h_fmt("%d", port), *o = h_fmt("%d", other_port);
+	const char *const probe[] = {"connect", p, "connect", p, "connect", o, NULL};
+	struct c_run run;
+	struct c_result c;
+	struct h_result r;
+	json_t *list;
+
+	c_start(&run, extra, probe);
+	list = c_wait_pending(run.sock, 1);
+	c_ctl(&c, run.sock, "allow",
+	      h_fmt("%lld", json_integer_value(json_object_get(json_array_get(list, 0), "id"))),
+	      "--remember", "process", NULL);
+	ck_assert_msg(c.code == 0, "allow --remember: %s", c.err);
+	c_result_free(&c);
+	json_decref(list);
+	c_ctl(&c, run.sock, "rules", "--json", NULL);
+	ck_assert_msg(strstr(c.out, h_fmt("\"address\":\"inet:127.0.0.1:%d\"", port)), "rules: %s",
+	              c.out);
+	c_result_free(&c);
+	/* The second connect to the same address is answered by the rule; the other waits. */
+	c_wait_out(&run, h_fmt("connect %d: ok", port));
+	list = c_wait_pending(run.sock, 1);
+	ck_assert_msg(h_count_lines_with(run.proc.out.data, h_fmt("connect %d: ok", port)) == 2,
+	              "stdout: %s", run.proc.out.data);
+	c_ctl(&c, run.sock, "deny",
+	      h_fmt("%lld", json_integer_value(json_object_get(json_array_get(list, 0), "id"))),
+	      NULL);
+	c_result_free(&c);
+	json_decref(list);
+	c_finish(&run, &r);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("connect %d: EACCES", other_port)), "stdout:\n%s",
+	              r.out);
+	close(fd);
+	close(other_fd);
+}
+END_TEST
+
 START_TEST(a_grant_answers_the_calls_already_held)
 {
 	/* Held by "ask" before the grant exists: the grant answers it, no operator needed. */
@@ -369,6 +502,8 @@ static Suite *ctl_grant_suite(void)
 	tcase_add_test(tc, grant_with_a_path_is_emulated_and_only_for_that_path);
 	tcase_add_test(tc, a_grant_answers_the_calls_already_held);
 	tcase_add_test(tc, a_chdir_path_grant_is_answered_continue_and_verified);
+	tcase_add_test(tc, an_address_grant_allows_that_address_only);
+	tcase_add_test(tc, remembering_a_connect_remembers_its_address);
 	tcase_add_test(tc, a_path_grant_answers_the_held_open_of_that_path);
 	suite_add_tcase(s, tc);
 	return s;

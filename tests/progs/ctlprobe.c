@@ -14,6 +14,7 @@
  *                  while the main thread goes on with the following ops; joined at exit
  *   cat PATH       open(PATH) and read it: "cat PATH: DATA" (first line) or "cat PATH: ENAME"
  *   cd PATH        chdir(PATH): "cd PATH: ok, cwd CWD" (getcwd after it) or "cd PATH: ENAME"
+ *   connect PORT   a TCP connect to 127.0.0.1:PORT: "connect PORT: ok" or "connect PORT: ENAME"
  *   threads N      N threads each call getpgid(0) once ("thread getpgid 1: ..."); joined
  *   held-child     a child process prints "child: PID", calls getpgid(0) once and exits; the
  *                  parent goes on with the following ops and reaps it at exit, printing
@@ -21,8 +22,11 @@
  *
  * Exits 0 after the last op, 2 on a usage error, 99 when the probe itself failed.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -103,6 +107,20 @@ int main(int argc, char **argv)
 			data[n > 0 ? n : 0] = '\0';
 			data[strcspn(data, "\n")] = '\0';
 			say("cat %s: %s", path, data);
+		} else if (!strcmp(op, "connect") && i + 1 < argc) {
+			const char *port = argv[++i];
+			struct sockaddr_in a = {.sin_family = AF_INET,
+			                        .sin_port = htons((uint16_t)atoi(port)),
+			                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+			int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+			if (fd < 0)
+				die("socket");
+			if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+				say("connect %s: %s", port, errno_name(errno));
+			else
+				say("connect %s: ok", port);
+			close(fd);
 		} else if (!strcmp(op, "cd") && i + 1 < argc) {
 			const char *path = argv[++i];
 			char cwd[4096];
