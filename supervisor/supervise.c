@@ -876,7 +876,9 @@ static const char *verdict_name(enum supervise_verdict v)
  * its address was decided on, then the next message is decided on its own address; the first
  * that is not allowed stops the call, which returns the number sent: the kernel's answer when
  * a message past the first fails. Only message 0 can give the call a deny, kill or ask (a
- * retry starting at the refused message gets it). Nothing is ever answered CONTINUE here.
+ * retry starting at the refused message gets it). Nothing is ever answered CONTINUE here, but
+ * in audit mode (sup->audit), where nothing is sent: the messages are decided the same way and
+ * the record says where enforce mode would have stopped.
  */
 static void allow_sendmmsg(struct supervisor *sup, struct notification *n,
                            struct supervise_request *req, const struct syscall_args *sa,
@@ -904,7 +906,10 @@ static void allow_sendmmsg(struct supervisor *sup, struct notification *n,
 	for (;;) {
 		memset(&res, 0, sizeof(res));
 		ctx.msg_index = req->msg_index;
-		rc = st->acting ? emulate_sendmmsg_one(&ctx, &res, &last) : -EPERM;
+		if (sup->audit)
+			rc = 0;
+		else
+			rc = st->acting ? emulate_sendmmsg_one(&ctx, &res, &last) : -EPERM;
 		if (rc < 0 || res.error != 0)
 			break;
 		sent++;
@@ -938,25 +943,31 @@ static void allow_sendmmsg(struct supervisor *sup, struct notification *n,
 	emulate_msg_sock_close(&sock);
 	if (rc < 0)
 		emulation_failed(sup, n, rc);
-	if (sent == 0 && rc < 0) {
+	if (sup->audit) {
+		answer_continue(d, action);
+		put_raw(x, ",\"emulated\":false");
+	} else if (sent == 0 && rc < 0) {
 		/* The first message could not be sent by the supervisor: deny, as for sendmsg. */
 		answer_deny(d, -rc);
 		put_raw(x, ",\"emulated\":false");
 		put_errno(x, "emulation_errno", -rc);
 		return;
-	}
-	d->flags = 0;
-	d->action = action;
-	put_raw(x, ",\"emulated\":true");
-	if (sent == 0) {
+	} else if (sent == 0) {
 		/* The first message failed as it would have without bouncer: the call's error. */
+		d->flags = 0;
+		d->action = action;
 		d->error = res.error;
+		put_raw(x, ",\"emulated\":true");
 		put_errno(x, "result_errno", -res.error);
 		return;
+	} else {
+		d->flags = 0;
+		d->action = action;
+		d->error = 0;
+		d->val = sent;
+		put_raw(x, ",\"emulated\":true");
+		put_num(x, "result", (long)sent);
 	}
-	d->error = 0;
-	d->val = sent;
-	put_num(x, "result", (long)sent);
 	if (sent == vlen)
 		return;
 	/* Why the call stopped before vlen: the message it stopped at, and what stopped it. */
@@ -1117,7 +1128,10 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	case SUPERVISE_ALLOW:
 	case SUPERVISE_LOG:
 		action = dec.verdict == SUPERVISE_LOG ? RECORD_LOG : RECORD_ALLOW;
-		if (!pointers || sup->audit) {
+		if (pointers && sa != NULL && sa->addr_in_mmsghdr) {
+			/* Every message decided on its own address (in audit mode too). */
+			allow_sendmmsg(sup, n, &req, sa, &facts, action, &x);
+		} else if (!pointers || sup->audit) {
 			/* Registers only (the kernel runs with the notification's copy), or audit.
 			 */
 			answer_continue(d, action);
@@ -1142,8 +1156,6 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 			answer_continue(d, action);
 			put_raw(&x, ",\"emulated\":false,\"race_free\":false");
 			verify_cwd = facts.n_paths > 0 && req.tgid > 0;
-		} else if (sa != NULL && sa->addr_in_mmsghdr) {
-			allow_sendmmsg(sup, n, &req, sa, &facts, action, &x);
 		} else {
 			allow_emulated(sup, n, &req, &facts, action, &x);
 		}

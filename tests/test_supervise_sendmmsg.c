@@ -341,6 +341,38 @@ START_TEST(kill_applies_when_the_refused_message_comes_first)
 }
 END_TEST
 
+/* Audit mode sends everything (CONTINUE) and records where enforce mode would have stopped. */
+START_TEST(audit_mode_records_where_enforce_would_stop)
+{
+	struct fixture fx;
+	struct h_result r;
+	struct h_records rs;
+	json_t *rec[4];
+	char *three, *bad_first;
+
+	setup(&fx);
+	three = h_fmt("%d,%d,%d", fx.ok1, fx.bad, fx.ok2);
+	bad_first = h_fmt("%d,%d", fx.bad, fx.ok1);
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "--mode", "audit", "-p", fx.policy, "-o", fx.log,
+	      "--", fx.probe, "mmsg", three, "mmsg", bad_first, NULL);
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, h_fmt("mmsg %s: 3 lens=6,7,8", three)), "%s", r.out);
+	ck_assert_msg(h_has_line(r.out, h_fmt("mmsg %s: 2 lens=6,7", bad_first)), "%s", r.out);
+	expect_datagrams(fx.bad_fd, (const char *[]){"mmsg 1.", "mmsg 0", NULL});
+	ck_assert_uint_eq(mmsg_records(fx.log, &rs, rec, 4), 2);
+	ck_assert_str_eq(h_str(rec[0], "action"), "allow");
+	ck_assert(json_is_false(json_object_get(rec[0], "emulated")));
+	ck_assert_ptr_null(json_object_get(rec[0], "result"));
+	ck_assert_str_eq(addresses_of(rec[0]), h_fmt("%s,%s", inet(fx.ok1), inet(fx.bad)));
+	ck_assert_int_eq(h_int(rec[0], "stopped_at"), 1);
+	ck_assert_str_eq(h_str(rec[0], "stop_decision"), "deny");
+	ck_assert_str_eq(h_str(rec[1], "would"), "deny");
+	h_records_free(&rs);
+	h_result_free(&r);
+	teardown(&fx);
+}
+END_TEST
+
 START_TEST(policy_check_accepts_allow_after_an_address_clause_on_sendmmsg)
 {
 	struct fixture fx;
@@ -365,6 +397,7 @@ int main(void)
 	tcase_add_test(tc, messages_are_decided_one_by_one_and_stop_at_the_first_refused);
 	tcase_add_test(tc, i386_callers_are_read_in_the_compat_layout);
 	tcase_add_test(tc, kill_applies_when_the_refused_message_comes_first);
+	tcase_add_test(tc, audit_mode_records_where_enforce_would_stop);
 	tcase_add_test(tc, policy_check_accepts_allow_after_an_address_clause_on_sendmmsg);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
