@@ -5,7 +5,9 @@
  * change them after the check: answered CONTINUE, the kernel would read msg_name again. So the
  * supervisor copies everything once, takes a duplicate of the caller's socket with
  * pidfd_getfd(2) and sends on it with the address it checked (ctx->facts, never read again),
- * or with no address when the check found none (a connected socket).
+ * or with no address when the check found none (a connected socket). emulate_sendmsg_one()
+ * sends one message from a struct msghdr already copied: sendmsg's, and each of sendmmsg's
+ * (emulate_sendmmsg.c), which keeps the duplicated socket across its messages.
  *
  * - Layouts: struct msghdr, struct iovec and struct cmsghdr of the caller's ABI. 32-bit
  *   callers (i386, and x32, which uses the compat sendmsg) have struct compat_msghdr with
