@@ -341,6 +341,40 @@ START_TEST(kill_applies_when_the_refused_message_comes_first)
 }
 END_TEST
 
+/*
+ * The kernel reads the array entry by entry: an unreadable second entry ends the call after
+ * the first message. bouncer copies the array in chunks; a chunk that faults is read again as
+ * one entry, so the answer is the same.
+ */
+START_TEST(an_unreadable_entry_stops_the_call_there)
+{
+	struct fixture fx;
+	struct h_result plain, r;
+	struct h_records rs;
+	json_t *rec[4];
+	const char *line;
+
+	setup(&fx);
+	line = h_fmt("mmsg-fault %d: 1 lens=6", fx.ok1);
+	run_probe(&plain, &fx, false, (const char *[]){"mmsg-fault", h_fmt("%d", fx.ok1), NULL});
+	h_assert_exit(&plain, 0);
+	ck_assert_msg(h_has_line(plain.out, line), "%s", plain.out);
+	expect_datagrams(fx.ok1_fd, (const char *[]){"mmsg 0", NULL});
+	run_probe(&r, &fx, true, (const char *[]){"mmsg-fault", h_fmt("%d", fx.ok1), NULL});
+	h_assert_exit(&r, 0);
+	ck_assert_msg(h_has_line(r.out, line), "%s", r.out);
+	expect_datagrams(fx.ok1_fd, (const char *[]){"mmsg 0", NULL});
+	ck_assert_uint_eq(mmsg_records(fx.log, &rs, rec, 4), 1);
+	ck_assert_int_eq(h_int(rec[0], "result"), 1);
+	ck_assert_int_eq(h_int(rec[0], "stopped_at"), 1);
+	ck_assert_str_eq(h_str(rec[0], "stop_gather_errno"), "EFAULT");
+	h_records_free(&rs);
+	h_result_free(&plain);
+	h_result_free(&r);
+	teardown(&fx);
+}
+END_TEST
+
 /* Audit mode sends everything (CONTINUE) and records where enforce mode would have stopped. */
 START_TEST(audit_mode_records_where_enforce_would_stop)
 {
@@ -397,6 +431,7 @@ int main(void)
 	tcase_add_test(tc, messages_are_decided_one_by_one_and_stop_at_the_first_refused);
 	tcase_add_test(tc, i386_callers_are_read_in_the_compat_layout);
 	tcase_add_test(tc, kill_applies_when_the_refused_message_comes_first);
+	tcase_add_test(tc, an_unreadable_entry_stops_the_call_there);
 	tcase_add_test(tc, audit_mode_records_where_enforce_would_stop);
 	tcase_add_test(tc, policy_check_accepts_allow_after_an_address_clause_on_sendmmsg);
 	suite_add_tcase(s, tc);

@@ -40,6 +40,9 @@
  *   mmsg-connected PORT N
  *                       connect to 127.0.0.1:PORT, then sendmmsg N messages without msg_name
  *   i386-mmsg PORTS     mmsg through the i386 ABI (int $0x80, struct compat_mmsghdr)
+ *   mmsg-fault PORT     sendmmsg with vlen 2 whose second struct mmsghdr lies on an unmapped
+ *                       page (the first one ends where the mapping ends): "mmsg-fault PORT: 1
+ *                       lens=6" as the kernel stops at the unreadable entry
  *   race-sendmmsg OKPORT BADPORT N SECS
  *                       as race-sendmsg, with sendmmsg of two one-byte messages whose msg_name
  *                       the thread flips (both, together); "race-sendmmsg: attempts=A ok=O
@@ -450,6 +453,35 @@ static void op_mmsg(const char *op, const char *list, int port, unsigned count)
 	close(fd);
 }
 
+static void op_mmsg_fault(int port)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t *mem = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+	                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct sockaddr_in a = loopback(port);
+	char text[32];
+	struct iovec iov = {text, mmsg_text(text, 0)};
+	struct mmsghdr *m;
+	int fd = udp_socket();
+	uint32_t len;
+	long ret;
+
+	if (mem == MAP_FAILED || munmap(mem + page, (size_t)page) < 0)
+		die("mmap: %s", strerror(errno));
+	m = (struct mmsghdr *)(mem + page - sizeof(*m));
+	memset(m, 0, sizeof(*m));
+	m->msg_hdr.msg_name = &a;
+	m->msg_hdr.msg_namelen = sizeof(a);
+	m->msg_hdr.msg_iov = &iov;
+	m->msg_hdr.msg_iovlen = 1;
+	m->msg_len = UINT32_MAX;
+	ret = syscall(SYS_sendmmsg, fd, m, 2, 0);
+	len = m->msg_len;
+	report_mmsg(h_label("mmsg-fault %d", port), ret, errno, &len, 1);
+	close(fd);
+	munmap(mem, (size_t)page);
+}
+
 /* ---- the i386 ABI from this 64-bit process ---- */
 
 struct compat_iovec {
@@ -831,6 +863,9 @@ int main(int argc, char **argv)
 			need(argc, i, 2);
 			op_mmsg(op, NULL, atoi(argv[i + 1]), (unsigned)atoi(argv[i + 2]));
 			i += 2;
+		} else if (strcmp(op, "mmsg-fault") == 0) {
+			need(argc, i, 1);
+			op_mmsg_fault(atoi(argv[++i]));
 		} else if (strcmp(op, "i386-mmsg") == 0) {
 			need(argc, i, 1);
 			op_i386_mmsg(argv[++i]);
