@@ -32,10 +32,17 @@ static bool is_sendmsg(const char *name)
 	return strcmp(name, "sendmsg") == 0;
 }
 
+/* Sent message by message by the decision loop (supervise.c, emulate_sendmmsg_one()). */
+static bool is_sendmmsg(const char *name)
+{
+	return strcmp(name, "sendmmsg") == 0;
+}
+
 bool emulate_supported(const char *name)
 {
-	return name != NULL && (is_open(name) || is_socket(name) || is_sendmsg(name) ||
-	                        emulate_path_supported(name) || emulate_stat_supported(name));
+	return name != NULL &&
+	       (is_open(name) || is_socket(name) || is_sendmsg(name) || is_sendmmsg(name) ||
+	        emulate_path_supported(name) || emulate_stat_supported(name));
 }
 
 int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
@@ -49,6 +56,8 @@ int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
 		return emulate_socket(ctx, res);
 	if (is_sendmsg(ctx->name))
 		return emulate_sendmsg(ctx, res);
+	if (is_sendmmsg(ctx->name))
+		return -EPERM; /* each message needs its own decision: never as a whole */
 	if (emulate_path_supported(ctx->name))
 		return emulate_path(ctx, res);
 	if (emulate_stat_supported(ctx->name))

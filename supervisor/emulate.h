@@ -64,6 +64,22 @@ struct emulate_msg_buf {
 	int fds[EMULATE_MSG_FDS_MAX];
 };
 
+/* The fields of the caller's struct msghdr (or struct compat_msghdr) that sending uses. */
+struct emulate_msghdr {
+	uint64_t name, namelen, iov, iovlen, control, controllen, flags;
+};
+
+/*
+ * The caller's socket, taken once with pidfd_getfd and kept for every message of a sendmmsg
+ * (closed: pidfd and sock -1). What was learnt about it on taking it comes along.
+ */
+struct emulate_msg_sock {
+	int pidfd, sock;
+	int family;
+	bool speak; /* the supervisor attaches the caller's credentials (unix, netlink) */
+};
+#define EMULATE_MSG_SOCK_CLOSED ((struct emulate_msg_sock){.pidfd = -1, .sock = -1})
+
 /* Everything an emulation needs about one notification. */
 struct emulate_ctx {
 	const char *name; /* libseccomp's syscall name */
@@ -80,6 +96,9 @@ struct emulate_ctx {
 	char *scratch;                     /* for data the emulation must copy (sendto's payload) */
 	size_t scratch_size;
 	struct emulate_msg_buf *msg; /* sendmsg's iovecs and control messages */
+	/* sendmmsg: the message sent (its entry in buf's copy) and the socket held across them */
+	unsigned msg_index;
+	struct emulate_msg_sock *msg_sock;
 };
 
 /* The answer an emulation produced. */
@@ -112,6 +131,40 @@ int emulate_socket(const struct emulate_ctx *ctx, struct emulate_result *res);
  * payload and control messages copied from the caller (emulate_sendmsg.c).
  */
 int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res);
+
+/*
+ * The ABIs whose socket calls take the compat layouts (32-bit pointers: struct compat_msghdr,
+ * struct compat_mmsghdr); the same list the gather reads with.
+ */
+bool emulate_msg_compat(uint32_t arch);
+
+/* The fields of a struct msghdr copied from the caller (compat: struct compat_msghdr). */
+void emulate_msghdr_parse(const void *raw, bool compat, struct emulate_msghdr *h);
+
+/*
+ * Sends one message described by h (copied by the caller, never read again) with the checked
+ * address ctx->facts (or none) and flags as the caller's ABI passed them, on the caller's
+ * socket: taken into *s on the first message, kept for the next ones (the caller closes it).
+ * *payload is the number of payload bytes the message held. The same code sends sendmsg's one
+ * message and each of sendmmsg's. Returns as emulate_sendmsg().
+ */
+int emulate_sendmsg_one(const struct emulate_ctx *ctx, struct emulate_msg_sock *s,
+                        const struct emulate_msghdr *h, uint32_t flags, struct emulate_result *res,
+                        size_t *payload);
+
+/* Closes what *s holds. */
+void emulate_msg_sock_close(struct emulate_msg_sock *s);
+
+/*
+ * Message ctx->msg_index of a sendmmsg, sent from the supervisor's copy of the caller's
+ * struct mmsghdr array (ctx->buf: the copy its address was decided on) on ctx->msg_sock, then
+ * its msg_len written back into the caller's array as the kernel does. *last is set when the
+ * kernel would stop after this message (a stream socket took only part of it). Returns as
+ * emulate_sendmsg(): res->val is the bytes sent; res->error the message's own error (EFAULT
+ * when msg_len could not be written: the kernel does not count that message either).
+ * (emulate_sendmmsg.c)
+ */
+int emulate_sendmmsg_one(const struct emulate_ctx *ctx, struct emulate_result *res, bool *last);
 
 /*
  * The address the supervisor uses for the checked pathname unix socket (ctx->buf->paths[0]):

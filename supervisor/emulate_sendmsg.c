@@ -5,7 +5,9 @@
  * change them after the check: answered CONTINUE, the kernel would read msg_name again. So the
  * supervisor copies everything once, takes a duplicate of the caller's socket with
  * pidfd_getfd(2) and sends on it with the address it checked (ctx->facts, never read again),
- * or with no address when the check found none (a connected socket).
+ * or with no address when the check found none (a connected socket). emulate_sendmsg_one()
+ * sends one message from a struct msghdr already copied: sendmsg's, and each of sendmmsg's
+ * (emulate_sendmmsg.c), which keeps the duplicated socket across its messages.
  *
  * - Layouts: struct msghdr, struct iovec and struct cmsghdr of the caller's ABI. 32-bit
  *   callers (i386, and x32, which uses the compat sendmsg) have struct compat_msghdr with
@@ -83,11 +85,6 @@
 
 #define CAP_BIT(c) (1ull << (c))
 
-/* The caller's struct msghdr, the fields sendmsg uses (msg_name was checked already). */
-struct msg_head {
-	uint64_t iov, iovlen, control, controllen;
-};
-
 /* One control message in the caller's buffer. */
 struct cmsg_view {
 	int level, type;
@@ -106,16 +103,15 @@ struct send_job {
 	const struct emulate_ctx *ctx;
 	struct emulate_msg_buf *mb;
 	bool compat;
-	struct msg_head head;
-	size_t total;       /* payload bytes, in ctx->scratch */
-	bool caller_creds;  /* the caller's control buffer has SCM_CREDENTIALS */
-	size_t control_len; /* bytes built in mb->control_out */
-	int n_fds;          /* descriptors taken into mb->fds */
-	int32_t answer;     /* an error the kernel would have given the caller, or 0 */
+	struct emulate_msghdr head; /* msg_name is not used: the checked address is ctx->facts */
+	size_t total;               /* payload bytes, in ctx->scratch */
+	bool caller_creds;          /* the caller's control buffer has SCM_CREDENTIALS */
+	size_t control_len;         /* bytes built in mb->control_out */
+	int n_fds;                  /* descriptors taken into mb->fds */
+	int32_t answer;             /* an error the kernel would have given the caller, or 0 */
 };
 
-/* ABIs whose sendmsg is the compat one (32-bit pointers): the same list gather reads with. */
-static bool is_compat(uint32_t arch)
+bool emulate_msg_compat(uint32_t arch)
 {
 	switch (arch) {
 	case SCMP_ARCH_X86:
@@ -168,31 +164,29 @@ static int read_caller(struct send_job *job, uint64_t addr, void *buf, size_t le
 	return rc;
 }
 
-static int read_head(struct send_job *job)
+void emulate_msghdr_parse(const void *raw_in, bool compat, struct emulate_msghdr *h)
 {
-	uint8_t raw[56];
-	int rc;
+	const uint8_t *raw = raw_in;
 
-	rc = read_caller(job, job->ctx->args[1], raw, job->compat ? 28 : 56);
-	if (rc < 0 || job->answer != 0)
-		return rc;
-	if (job->compat) {
+	if (compat) {
 		/* compat_msghdr: name, namelen, iov, iovlen, control, controllen, flags. */
-		job->head.iov = get32(raw + 8);
-		job->head.iovlen = get32(raw + 12);
-		job->head.control = get32(raw + 16);
-		job->head.controllen = get32(raw + 20);
+		h->name = get32(raw);
+		h->namelen = get32(raw + 4);
+		h->iov = get32(raw + 8);
+		h->iovlen = get32(raw + 12);
+		h->control = get32(raw + 16);
+		h->controllen = get32(raw + 20);
+		h->flags = get32(raw + 24);
 	} else {
 		/* msghdr: name, namelen (+4 padding), iov, iovlen, control, controllen, flags. */
-		job->head.iov = get64(raw + 16);
-		job->head.iovlen = get64(raw + 24);
-		job->head.control = get64(raw + 32);
-		job->head.controllen = get64(raw + 40);
+		h->name = get64(raw);
+		h->namelen = get32(raw + 8);
+		h->iov = get64(raw + 16);
+		h->iovlen = get64(raw + 24);
+		h->control = get64(raw + 32);
+		h->controllen = get64(raw + 40);
+		h->flags = get32(raw + 48);
 	}
-	/* net/socket.c __copy_msghdr(). */
-	if (job->head.iovlen > EMULATE_MSG_IOV_MAX)
-		job->answer = -EMSGSIZE;
-	return 0;
 }
 
 /* The iovec array, then the payload it describes, into ctx->scratch. */
@@ -587,11 +581,10 @@ static int take_socket(struct send_job *job, int pidfd, int *out)
 
 /* The send itself, with everything copied and checked. */
 static int send_it(struct send_job *job, int sock, const struct sockaddr *addr, socklen_t addr_len,
-                   bool raise, struct emulate_result *res)
+                   uint32_t caller_flags, bool raise, struct emulate_result *res)
 {
 	const struct emulate_ctx *ctx = job->ctx;
-	int flags = (int)(job->compat ? (uint32_t)ctx->args[2] & ~MSG_CMSG_COMPAT_FLAG
-	                              : (uint32_t)ctx->args[2]);
+	int flags = (int)(job->compat ? caller_flags & ~MSG_CMSG_COMPAT_FLAG : caller_flags);
 	struct iovec data = {.iov_base = ctx->scratch, .iov_len = job->total};
 	struct msghdr m = {
 	        .msg_name = (void *)addr,
@@ -624,21 +617,81 @@ static int send_it(struct send_job *job, int sock, const struct sockaddr *addr, 
 	return 0;
 }
 
-int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
+void emulate_msg_sock_close(struct emulate_msg_sock *s)
 {
-	struct send_job job = {.ctx = ctx, .mb = ctx->msg, .compat = is_compat(ctx->arch)};
+	if (s->sock >= 0)
+		close(s->sock);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	*s = EMULATE_MSG_SOCK_CLOSED;
+}
+
+/*
+ * Takes the caller's socket into *s and learns what sending on it needs. An error the kernel
+ * would give the caller goes to job->answer (s stays closed); the supervisor's own failures
+ * are returned.
+ */
+static int open_socket(struct send_job *job, struct emulate_msg_sock *s, uint32_t flags)
+{
+	const struct emulate_ctx *ctx = job->ctx;
+	socklen_t flen = sizeof(s->family);
+	bool scm_family;
+	int rc;
+
+	/* Acting from here: the pidfd names the caller only while its notification is live. */
+	s->pidfd = (int)syscall(SYS_pidfd_open, ctx->tgid > 0 ? ctx->tgid : ctx->tid, 0);
+	if (s->pidfd < 0) {
+		rc = errno == ESRCH ? -ENOENT : -errno;
+		goto fail;
+	}
+	rc = target_notif_valid(ctx->listener, ctx->notif_id);
+	if (rc == 0)
+		rc = take_socket(job, s->pidfd, &s->sock);
+	if (rc < 0 || job->answer != 0)
+		goto fail;
+	if (getsockopt(s->sock, SOL_SOCKET, SO_DOMAIN, &s->family, &flen) < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	/* The families whose sendmsg attaches the sender's credentials (scm_send()). */
+	scm_family = s->family == AF_UNIX || s->family == AF_NETLINK;
+	if ((flags & MSG_ZEROCOPY) && zerocopy_enabled(s->sock)) {
+		rc = -EOPNOTSUPP; /* the top of the file says why */
+		goto fail;
+	}
+	s->speak = scm_family && can_speak_for(ctx);
+	if (scm_family && !s->speak &&
+	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid ||
+	     ctx->creds->ruid != ctx->sw->self.ruid || ctx->creds->rgid != ctx->sw->self.rgid)) {
+		rc = -EPERM; /* the receiver would read the supervisor's ids */
+		goto fail;
+	}
+	return 0;
+fail:
+	emulate_msg_sock_close(s);
+	return rc;
+}
+
+int emulate_sendmsg_one(const struct emulate_ctx *ctx, struct emulate_msg_sock *s,
+                        const struct emulate_msghdr *h, uint32_t flags, struct emulate_result *res,
+                        size_t *payload)
+{
+	struct send_job job = {.ctx = ctx, .mb = ctx->msg, .compat = emulate_msg_compat(ctx->arch)};
 	const struct sockaddr *addr = ctx->facts->addr;
 	socklen_t addr_len = (socklen_t)ctx->facts->addr_len;
-	int pidfd = -1, sock = -1, hold_fd = -1, family = 0, rc;
-	socklen_t flen = sizeof(family);
-	bool scm_family, speak;
+	int hold_fd = -1, rc;
 	struct sockaddr_un un;
 
+	*payload = 0;
 	/* Only a checked address (or a checked absence of one) may be sent to. */
 	if (job.mb == NULL || !(ctx->facts->have & SUPERVISE_NEEDS_ADDRESS))
 		return -EPERM;
-	rc = read_head(&job);
-	if (rc == 0 && job.answer == 0)
+	job.head = *h;
+	/* net/socket.c __copy_msghdr(). */
+	if (job.head.iovlen > EMULATE_MSG_IOV_MAX)
+		job.answer = -EMSGSIZE;
+	rc = 0;
+	if (job.answer == 0)
 		rc = read_payload(&job);
 	if (rc == 0 && job.answer == 0)
 		rc = read_control(&job);
@@ -648,35 +701,16 @@ int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
 		res->error = job.answer;
 		return 0;
 	}
+	*payload = job.total;
 
-	/* Acting from here: the pidfd names the caller only while its notification is live. */
-	pidfd = (int)syscall(SYS_pidfd_open, ctx->tgid > 0 ? ctx->tgid : ctx->tid, 0);
-	if (pidfd < 0)
-		return errno == ESRCH ? -ENOENT : -errno;
-	rc = target_notif_valid(ctx->listener, ctx->notif_id);
-	if (rc == 0)
-		rc = take_socket(&job, pidfd, &sock);
+	if (s->pidfd < 0)
+		rc = open_socket(&job, s, flags);
+	else
+		rc = target_notif_valid(ctx->listener, ctx->notif_id); /* the reads above */
 	if (rc < 0 || job.answer != 0)
 		goto out;
-	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &family, &flen) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	/* The families whose sendmsg attaches the sender's credentials (scm_send()). */
-	scm_family = family == AF_UNIX || family == AF_NETLINK;
-	if (((int)ctx->args[2] & MSG_ZEROCOPY) && zerocopy_enabled(sock)) {
-		rc = -EOPNOTSUPP; /* the top of the file says why */
-		goto out;
-	}
-	speak = scm_family && can_speak_for(ctx);
-	if (scm_family && !speak &&
-	    (ctx->creds->euid != ctx->sw->self.euid || ctx->creds->egid != ctx->sw->self.egid ||
-	     ctx->creds->ruid != ctx->sw->self.ruid || ctx->creds->rgid != ctx->sw->self.rgid)) {
-		rc = -EPERM; /* the receiver would read the supervisor's ids */
-		goto out;
-	}
 	/* unix_dgram_sendmsg() takes the control messages before it looks the address up. */
-	rc = build_control(&job, pidfd, family, speak);
+	rc = build_control(&job, s->pidfd, s->family, s->speak);
 	if (rc < 0 || job.answer != 0)
 		goto out;
 	if (addr != NULL && is_unix_path(addr, ctx->facts->addr_len)) {
@@ -698,7 +732,7 @@ int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
 			goto out;
 	}
 	/* On a unix socket speaking for the caller, credentials with its pid are attached. */
-	rc = send_it(&job, sock, addr, addr_len, speak && family == AF_UNIX, res);
+	rc = send_it(&job, s->sock, addr, addr_len, flags, s->speak && s->family == AF_UNIX, res);
 out:
 	if (rc == 0 && job.answer != 0)
 		res->error = job.answer;
@@ -706,8 +740,28 @@ out:
 		close(job.mb->fds[i]);
 	if (hold_fd >= 0)
 		close(hold_fd);
-	if (sock >= 0)
-		close(sock);
-	close(pidfd);
+	return rc;
+}
+
+int emulate_sendmsg(const struct emulate_ctx *ctx, struct emulate_result *res)
+{
+	bool compat = emulate_msg_compat(ctx->arch);
+	struct emulate_msg_sock s = EMULATE_MSG_SOCK_CLOSED;
+	struct emulate_msghdr h;
+	uint8_t raw[56];
+	size_t payload;
+	int rc;
+
+	/* The struct msghdr is read here once; its msg_name was read by the gather. */
+	rc = target_read_mem(ctx->tid, ctx->args[1], raw, compat ? 28 : 56, -1, 0);
+	if (rc == -EFAULT) {
+		res->error = -EFAULT;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	emulate_msghdr_parse(raw, compat, &h);
+	rc = emulate_sendmsg_one(ctx, &s, &h, (uint32_t)ctx->args[2], res, &payload);
+	emulate_msg_sock_close(&s);
 	return rc;
 }

@@ -750,15 +750,11 @@ static void answer_continue(struct decision *d, enum record_action action)
 	d->errno_value = 0;
 }
 
-/* An allow on pointer contents: emulate it, or deny. */
-static void allow_emulated(struct supervisor *sup, struct notification *n,
-                           const struct supervise_request *req, const struct supervise_facts *facts,
-                           enum record_action action, struct extra *x)
+static struct emulate_ctx emulate_ctx_for(struct supervise_state *st, const struct notification *n,
+                                          const struct supervise_request *req,
+                                          const struct supervise_facts *facts)
 {
-	struct supervise_state *st = sup->supervise;
-	struct decision *d = &n->decision;
-	struct emulate_result res;
-	struct emulate_ctx ctx = {
+	return (struct emulate_ctx){
 	        .name = n->name,
 	        .arch = n->arch,
 	        .args = req->args,
@@ -775,6 +771,41 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	        .scratch_size = sizeof(st->scratch),
 	        .msg = &st->msg_buf,
 	};
+}
+
+static void put_errno(struct extra *x, const char *key, int e)
+{
+	put_raw(x, ",\"");
+	put_raw(x, key);
+	put_raw(x, "\":");
+	put_str(x, errno_name(e) != NULL ? errno_name(e) : "E?");
+}
+
+/* An emulation the supervisor could not perform (rc < 0): said once, counted, recorded. */
+static void emulation_failed(struct supervisor *sup, const struct notification *n, int rc)
+{
+	struct supervise_state *st = sup->supervise;
+
+	if (rc == -ENOSYS && !st->warned_enosys) {
+		/* pidfd_getfd (5.6), or an ABI whose struct layout bouncer does not write. */
+		st->warned_enosys = true;
+		fprintf(stderr, "bouncer: cannot emulate %s here (%s): allowed calls are denied\n",
+		        n->name != NULL ? n->name : "this call", "ENOSYS");
+	}
+	/* Counted as failures: not a gone caller, a missing feature or a refusal. */
+	if (rc != -ENOENT && rc != -ENOSYS && rc != -EPERM)
+		sup->failures++;
+}
+
+/* An allow on pointer contents: emulate it, or deny. */
+static void allow_emulated(struct supervisor *sup, struct notification *n,
+                           const struct supervise_request *req, const struct supervise_facts *facts,
+                           enum record_action action, struct extra *x)
+{
+	struct supervise_state *st = sup->supervise;
+	struct decision *d = &n->decision;
+	struct emulate_result res;
+	struct emulate_ctx ctx = emulate_ctx_for(st, n, req, facts);
 	int rc;
 
 	/*
@@ -782,20 +813,12 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 	 * thread id before the gather, whose NOTIF_ID_VALID checks came after it.
 	 */
 	rc = st->acting ? emulate_syscall(&ctx, &res) : -EPERM;
-	if (rc == -ENOSYS && !st->warned_enosys) {
-		/* pidfd_getfd (5.6), or an ABI whose struct layout bouncer does not write. */
-		st->warned_enosys = true;
-		fprintf(stderr, "bouncer: cannot emulate %s here (%s): allowed calls are denied\n",
-		        n->name != NULL ? n->name : "this call", "ENOSYS");
-	}
 	if (rc < 0) {
 		/* The supervisor could not act as the target would: deny, with what went wrong. */
+		emulation_failed(sup, n, rc);
 		answer_deny(d, -rc);
-		put_raw(x, ",\"emulated\":false,\"emulation_errno\":");
-		put_str(x, errno_name(-rc) != NULL ? errno_name(-rc) : "E?");
-		/* Counted as failures: not a gone caller, a missing feature or a refusal. */
-		if (rc != -ENOENT && rc != -ENOSYS && rc != -EPERM)
-			sup->failures++;
+		put_raw(x, ",\"emulated\":false");
+		put_errno(x, "emulation_errno", -rc);
 		return;
 	}
 	d->action = action;
@@ -813,6 +836,156 @@ static void allow_emulated(struct supervisor *sup, struct notification *n,
 		put_str(x, errno_name(-res.error) != NULL ? errno_name(-res.error) : "E?");
 	} else {
 		put_num(x, "result", (long)res.val);
+	}
+}
+
+/* One sendmmsg message's address as an element of the record's "addresses" (null: none). */
+static void put_address_item(struct extra *x, const struct supervise_facts *f, bool first)
+{
+	char text[SOCKADDR_FORMAT_MAX];
+
+	if (!first)
+		put_raw(x, ",");
+	if (f->addr == NULL) {
+		put_raw(x, "null");
+		return;
+	}
+	sockaddr_format(f->addr, f->addr_len, text, sizeof(text));
+	put_str(x, text);
+}
+
+static const char *verdict_name(enum supervise_verdict v)
+{
+	switch (v) {
+	case SUPERVISE_DENY:
+		return "deny";
+	case SUPERVISE_KILL:
+		return "kill";
+	case SUPERVISE_ASK:
+		return "ask";
+	case SUPERVISE_LOG:
+		return "log";
+	default:
+		return "allow";
+	}
+}
+
+/*
+ * sendmmsg, message by message (docs/inspection.md, "sendmmsg"). Message 0 was decided an
+ * allow (or log) after its address was looked at. Each allowed message is sent from the copy
+ * its address was decided on, then the next message is decided on its own address; the first
+ * that is not allowed stops the call, which returns the number sent: the kernel's answer when
+ * a message past the first fails. Only message 0 can give the call a deny, kill or ask (a
+ * retry starting at the refused message gets it). Nothing is ever answered CONTINUE here, but
+ * in audit mode (sup->audit), where nothing is sent: the messages are decided the same way and
+ * the record says where enforce mode would have stopped.
+ */
+static void allow_sendmmsg(struct supervisor *sup, struct notification *n,
+                           struct supervise_request *req, const struct syscall_args *sa,
+                           struct supervise_facts *facts, enum record_action action,
+                           struct extra *x)
+{
+	struct supervise_state *st = sup->supervise;
+	const struct supervise_rule *rule = n->verdict.rule->supervise_model;
+	struct decision *d = &n->decision;
+	struct emulate_msg_sock sock = EMULATE_MSG_SOCK_CLOSED;
+	struct emulate_ctx ctx = emulate_ctx_for(st, n, req, facts);
+	/* Keep room for the members after the array (result, stop_*). */
+	size_t limit = x->size > 1024 ? x->size - 1024 : 0;
+	unsigned vlen = supervise_mmsg_vlen(req), sent = 0;
+	struct emulate_result res;
+	struct supervise_decision dec = {.verdict = SUPERVISE_ALLOW};
+	long clause = -1;
+	bool cut = false, last = false;
+	int rc, gather_rc = 0;
+
+	ctx.msg_sock = &sock;
+	put_num(x, "vlen", (long)vlen);
+	put_raw(x, ",\"addresses\":[");
+	put_address_item(x, facts, true);
+	for (;;) {
+		memset(&res, 0, sizeof(res));
+		ctx.msg_index = req->msg_index;
+		if (sup->audit)
+			rc = 0;
+		else
+			rc = st->acting ? emulate_sendmmsg_one(&ctx, &res, &last) : -EPERM;
+		if (rc < 0 || res.error != 0)
+			break;
+		sent++;
+		if (last || sent == vlen)
+			break;
+		/* The next message: its own address; the other facts hold for the whole call. */
+		supervise_gather_release(&st->buf);
+		st->buf.strings[0][0] = '\0';
+		facts->have &= ~SUPERVISE_NEEDS_ADDRESS;
+		facts->addr = NULL;
+		facts->addr_len = 0;
+		facts->unix_path = NULL;
+		req->msg_index = sent;
+		gather_rc = evaluate(st, rule, req, sa, facts, &dec, &clause);
+		if (gather_rc == 0 && !(facts->have & SUPERVISE_NEEDS_ADDRESS))
+			gather_rc = -EPERM; /* cannot happen: message 0 reached an address clause */
+		if (gather_rc < 0)
+			break;
+		if (!cut && x->pos > limit) {
+			put_raw(x, ",\"...\"");
+			cut = true;
+		} else if (!cut) {
+			put_address_item(x, facts, false);
+		}
+		if (dec.verdict != SUPERVISE_ALLOW && dec.verdict != SUPERVISE_LOG)
+			break;
+		if (dec.verdict == SUPERVISE_LOG)
+			action = RECORD_LOG;
+	}
+	put_raw(x, "]");
+	emulate_msg_sock_close(&sock);
+	if (rc < 0)
+		emulation_failed(sup, n, rc);
+	if (sup->audit) {
+		answer_continue(d, action);
+		put_raw(x, ",\"emulated\":false");
+	} else if (sent == 0 && rc < 0) {
+		/* The first message could not be sent by the supervisor: deny, as for sendmsg. */
+		answer_deny(d, -rc);
+		put_raw(x, ",\"emulated\":false");
+		put_errno(x, "emulation_errno", -rc);
+		return;
+	} else if (sent == 0) {
+		/* The first message failed as it would have without bouncer: the call's error. */
+		d->flags = 0;
+		d->action = action;
+		d->error = res.error;
+		put_raw(x, ",\"emulated\":true");
+		put_errno(x, "result_errno", -res.error);
+		return;
+	} else {
+		d->flags = 0;
+		d->action = action;
+		d->error = 0;
+		d->val = sent;
+		put_raw(x, ",\"emulated\":true");
+		put_num(x, "result", (long)sent);
+	}
+	if (sent == vlen)
+		return;
+	/* Why the call stopped before vlen: the message it stopped at, and what stopped it. */
+	put_num(x, "stopped_at", (long)sent);
+	if (last) {
+		put_raw(x,
+		        ",\"stop_partial\":true"); /* a stream socket took the last one in part */
+	} else if (rc < 0 || res.error != 0) {
+		put_errno(x, "stop_errno", rc < 0 ? -rc : -res.error);
+	} else if (gather_rc < 0) {
+		put_errno(x, "stop_gather_errno", -gather_rc);
+	} else {
+		if (clause >= 0)
+			put_num(x, "stop_clause", clause);
+		else
+			put_raw(x, ",\"stop_clause\":\"default\"");
+		put_raw(x, ",\"stop_decision\":");
+		put_str(x, verdict_name(dec.verdict));
 	}
 }
 
@@ -867,6 +1040,7 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 
 	/* Emptied first: after a failed gather, a string still empty was never read. */
 	st->buf.strings[0][0] = st->buf.strings[1][0] = '\0';
+	supervise_mmsg_forget(&st->buf);
 	rc = evaluate(st, rule, &req, sa, &facts, &dec, &clause);
 	/* Found sharing the supervisor's root: the next resolutions may skip looking. */
 	if (rc == 0 && !req.same_root && (facts.have & SUPERVISE_NEEDS_PATHS) &&
@@ -909,6 +1083,10 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	    facts.addr == NULL && n->name != NULL && strcmp(n->name, "sendto") == 0 &&
 	    req.args[4] == 0)
 		pointers = false;
+	/* sendmmsg with vlen 0 (a register): the kernel reads no message at all. */
+	if (pointers && (facts.have & POINTER_FACTS) == SUPERVISE_NEEDS_ADDRESS && sa != NULL &&
+	    sa->addr_in_mmsghdr && supervise_mmsg_vlen(&req) == 0)
+		pointers = false;
 
 	/* An operator allowed the held call: decided again now, "ask" is an allow (emulated). */
 	if (dec.verdict == SUPERVISE_ASK && st->ask_allows)
@@ -950,7 +1128,10 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	case SUPERVISE_ALLOW:
 	case SUPERVISE_LOG:
 		action = dec.verdict == SUPERVISE_LOG ? RECORD_LOG : RECORD_ALLOW;
-		if (!pointers || sup->audit) {
+		if (pointers && sa != NULL && sa->addr_in_mmsghdr) {
+			/* Every message decided on its own address (in audit mode too). */
+			allow_sendmmsg(sup, n, &req, sa, &facts, action, &x);
+		} else if (!pointers || sup->audit) {
 			/* Registers only (the kernel runs with the notification's copy), or audit.
 			 */
 			answer_continue(d, action);

@@ -126,14 +126,98 @@ static int gather_paths(const struct supervise_request *req, const struct syscal
 	return 0;
 }
 
-/* Reads the address of connect/bind/sendto/sendmsg; facts->addr stays NULL when there is none. */
+unsigned supervise_mmsg_vlen(const struct supervise_request *req)
+{
+	uint32_t vlen = (uint32_t)req->args[2]; /* unsigned int vlen */
+
+	return vlen > SUPERVISE_MMSG_MAX ? SUPERVISE_MMSG_MAX : vlen;
+}
+
+size_t supervise_mmsg_entry_size(unsigned ptr_size)
+{
+	/* struct mmsghdr: msghdr (56) + msg_len + padding; compat_mmsghdr: 28 + 4. */
+	return ptr_size == 8 ? 64 : 32;
+}
+
+const uint8_t *supervise_mmsg_entry(const struct supervise_gather_buf *buf, unsigned index,
+                                    size_t entry_size)
+{
+	if (index < buf->mmsg_first || index - buf->mmsg_first >= buf->mmsg_count)
+		return NULL;
+	return buf->mmsg + (size_t)(index - buf->mmsg_first) * entry_size;
+}
+
+void supervise_mmsg_forget(struct supervise_gather_buf *buf)
+{
+	buf->mmsg_first = buf->mmsg_count = 0;
+}
+
+/*
+ * Copies the chunk of sendmmsg's array that starts at message req->msg_index. The kernel reads
+ * entry by entry and stops at the first it cannot read, so a chunk that faults is read again
+ * as that one entry: a fault further on must not stop the messages before it.
+ */
+static int copy_mmsg_chunk(const struct supervise_request *req, struct supervise_gather_buf *buf)
+{
+	size_t size = supervise_mmsg_entry_size(req->ptr_size);
+	unsigned i = req->msg_index, n = supervise_mmsg_vlen(req) - i;
+	uint64_t at = req->args[1] + (uint64_t)i * size;
+	int rc;
+
+	if (n > SUPERVISE_MMSG_CHUNK / size)
+		n = (unsigned)(SUPERVISE_MMSG_CHUNK / size);
+	supervise_mmsg_forget(buf);
+	rc = target_read_mem(req->tid, at, buf->mmsg, n * size, req->listener_fd, req->notif_id);
+	if (rc == -EFAULT && n > 1) {
+		n = 1;
+		rc = target_read_mem(req->tid, at, buf->mmsg, size, req->listener_fd,
+		                     req->notif_id);
+	}
+	if (rc < 0)
+		return rc;
+	buf->mmsg_first = i;
+	buf->mmsg_count = n;
+	return 0;
+}
+
+/*
+ * Reads the address of connect/bind/sendto/sendmsg/sendmmsg; facts->addr stays NULL when there
+ * is none.
+ */
 static int gather_address(const struct supervise_request *req, const struct syscall_args *sa,
                           struct supervise_gather_buf *buf, struct supervise_facts *facts)
 {
 	uint64_t ptr, len;
 	int rc;
 
-	if (sa->addr_in_msghdr) {
+	if (sa->addr_in_mmsghdr) {
+		size_t size = supervise_mmsg_entry_size(req->ptr_size);
+		const uint8_t *entry;
+		uint32_t n;
+
+		/* No such message (vlen 0, or past it): the kernel reads nothing. */
+		if (req->msg_index >= supervise_mmsg_vlen(req))
+			return 0;
+		entry = supervise_mmsg_entry(buf, req->msg_index, size);
+		if (entry == NULL) {
+			rc = copy_mmsg_chunk(req, buf);
+			if (rc < 0)
+				return rc;
+			entry = supervise_mmsg_entry(buf, req->msg_index, size);
+		}
+		/* Each entry starts with its struct msghdr: msg_name, then msg_namelen. */
+		if (req->ptr_size == 8) {
+			memcpy(&ptr, entry, 8);
+			memcpy(&n, entry + 8, 4);
+		} else {
+			uint32_t p32;
+
+			memcpy(&p32, entry, 4);
+			memcpy(&n, entry + 4, 4);
+			ptr = p32;
+		}
+		len = n;
+	} else if (sa->addr_in_msghdr) {
 		/* struct msghdr starts with msg_name and msg_namelen in both layouts. */
 		uint8_t head[12];
 

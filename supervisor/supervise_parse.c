@@ -382,7 +382,7 @@ static int check_applicable(struct parse_ctx *ctx, const char *key)
 		if (strcmp(key, "addresses") == 0 && (a == NULL || a->addr < 0))
 			return fail(ctx, "",
 			            "syscall \"%s\" has no socket address (addresses apply to "
-			            "connect, bind, sendto, sendmsg)",
+			            "connect, bind, sendto, sendmsg, sendmmsg)",
 			            name);
 		if ((strcmp(key, "exec") == 0 || strcmp(key, "argv") == 0) &&
 		    (a == NULL || a->argv < 0))

@@ -204,6 +204,13 @@ static const struct syscall_args table[] = {
          .addr_in_msghdr = true,
          .argv = -1,
          .note = "the address is msg_name/msg_namelen of the struct msghdr at argument 1"},
+        {.name = "sendmmsg",
+         .addr = 1,
+         .addrlen = -1,
+         .addr_in_mmsghdr = true,
+         .argv = -1,
+         .note = "one address per message: msg_name/msg_namelen of each struct mmsghdr of the "
+                 "array at argument 1 (vlen, argument 2, capped at 1024), decided in order"},
 };
 
 const struct syscall_args *syscall_args_lookup(const char *name)

@@ -40,8 +40,10 @@ struct syscall_args {
 	int8_t addr;         /* argument holding a struct sockaddr pointer, -1: none */
 	int8_t addrlen;      /* argument holding its length */
 	bool addr_in_msghdr; /* sendmsg: addr points to a struct msghdr (msg_name/msg_namelen) */
-	int8_t argv;         /* argument holding the argv pointer array, -1: none (execve family) */
-	const char *note;    /* what the table cannot say, for docs and messages; NULL if nothing */
+	/* sendmmsg: addr points to an array of struct mmsghdr, one address per message */
+	bool addr_in_mmsghdr;
+	int8_t argv;      /* argument holding the argv pointer array, -1: none (execve family) */
+	const char *note; /* what the table cannot say, for docs and messages; NULL if nothing */
 };
 
 /* The entry for a syscall name, or NULL if bouncer cannot inspect its pointer arguments. */

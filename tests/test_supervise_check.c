@@ -49,16 +49,17 @@ static int check(const char *rule_json, char *const *names, size_t n_names, char
 /*
  * Every syscall of the table (syscall_args.c) is emulated now, or accepted and verified like
  * execve and chdir; the check still stands between a table entry added without its emulation
- * and a CONTINUE. It is exercised on sendmmsg, whose addresses bouncer does not read: its rules
+ * and a CONTINUE. It is exercised on recvfrom, whose addresses bouncer does not read: its rules
  * are parsed as connect's (parse_names), then checked under its own name.
  */
-static char *unemulated_names[] = {"sendmmsg"};
+static char *unemulated_names[] = {"recvfrom"};
 static char *connect_names[] = {"connect"};
 static char *chdir_names[] = {"chdir"};
 static char *open_names[] = {"openat", "open", "openat2", "creat"};
-static char *mixed_names[] = {"connect", "sendmmsg"};
+static char *mixed_names[] = {"connect", "recvfrom"};
 static char *net_names[] = {"connect", "bind", "sendto"};
 static char *sendmsg_names[] = {"sendmsg"};
+static char *sendmmsg_names[] = {"sendmmsg"};
 static char *exec_names[] = {"execve", "execveat"};
 static char *i386_names[] = {"stat64",   "lstat64", "fstatat64", "oldstat",
                              "oldlstat", "chown32", "lchown32",  "truncate64"};
@@ -75,7 +76,7 @@ START_TEST(allow_after_an_address_clause_on_an_unemulated_syscall_is_refused)
 	                 -EINVAL);
 	ck_assert_str_eq(where, "syscalls[2].supervise[1]");
 	ck_assert_msg(strstr(err.msg, "cannot be allowed race-free yet: bouncer does not emulate "
-	                              "sendmmsg") != NULL,
+	                              "recvfrom") != NULL,
 	              "%s", err.msg);
 }
 END_TEST
@@ -146,6 +147,11 @@ START_TEST(what_never_depends_on_pointers_or_is_emulated_is_accepted)
 	ck_assert_int_eq(check("{\"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], "
 	                       "\"decision\": \"deny\"}], \"default\": {\"decision\": \"allow\"}}",
 	                       sendmsg_names, 1, where, &err),
+	                 0);
+	/* And sendmmsg, message by message (emulate_sendmmsg.c). */
+	ck_assert_int_eq(check("{\"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], "
+	                       "\"decision\": \"deny\"}, {\"decision\": \"allow\"}]}",
+	                       sendmmsg_names, 1, where, &err),
 	                 0);
 	/* execve cannot be emulated at all: accepted, marked instead. */
 	ck_assert_int_eq(check("{\"supervise\": [{\"exec\": [\"/usr/bin/*\"], \"decision\": "

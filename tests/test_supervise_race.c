@@ -226,6 +226,52 @@ START_TEST(flipping_msg_name_never_sends_to_the_denied_port)
 }
 END_TEST
 
+/*
+ * sendmmsg: one thread flips msg_name of both messages between the allowed and the denied
+ * address while another sendmmsg's two one-byte messages with them. Each message is decided
+ * on the supervisor's copy and sent from it: a flip can make the call refused (message 0
+ * denied) or stop after one message (message 1 denied), never send to the denied port.
+ */
+START_TEST(flipping_mmsg_names_never_send_to_the_denied_port)
+{
+	int ok = free_udp_port(), bad = free_udp_port();
+	char *rule = h_fmt(",\n  {\"names\": [\"sendmmsg\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	                   "   \"supervise\": [{\"addresses\": [\"inet:127.0.0.1:%d\"], "
+	                   "\"decision\": \"allow\"}],\n"
+	                   "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}",
+	                   ok);
+	char *dir = h_tmpdir(), *policy = make_policy(dir, rule);
+	char *probe = h_prog("sendmsg_probe");
+	char *oks = h_fmt("%d", ok), *bads = h_fmt("%d", bad);
+	const char *line;
+	struct h_result r;
+	long c[4];
+
+	/* Without bouncer the flip really sends to both ports. */
+	h_run(&r, NULL, probe, "race-sendmmsg", oks, bads, "200000", "10", NULL);
+	h_assert_exit(&r, 0);
+	line = h_line_after(r.out, "race-sendmmsg: ");
+	ck_assert_msg(line != NULL && h_field_long(line, "bad") > 0, "%s", r.out);
+	ck_assert_msg(h_field_long(line, "ok") > 0, "%s", r.out);
+	fprintf(stderr, "race-sendmmsg without bouncer: %s\n", line);
+	h_result_free(&r);
+
+	h_run(&r, NULL, h_bouncer(), "run", "-q", "-p", policy, "--", probe, "race-sendmmsg", oks,
+	      bads, attempts(), seconds(), NULL);
+	h_assert_exit(&r, 0);
+	counts(r.out, "race-sendmmsg", c);
+	line = h_line_after(r.out, "race-sendmmsg: ");
+	fprintf(stderr, "race-sendmmsg under bouncer: %s\n", line);
+	ck_assert_int_eq(c[2], 0);
+	ck_assert_int_gt(c[1], 0);
+	ck_assert_int_gt(c[3], 0);
+	/* Every datagram counted by a return reached the allowed port, and nothing else did. */
+	ck_assert_int_eq(h_field_long(line, "other"), 0);
+	ck_assert_int_eq(h_field_long(line, "sent"), c[1]);
+	h_result_free(&r);
+}
+END_TEST
+
 static void copy_file(const char *from, const char *to)
 {
 	char buf[65536];
@@ -416,6 +462,7 @@ int main(void)
 	tcase_add_test(tc, symlink_swapped_underneath_never_opens_the_denied_file);
 	tcase_add_test(tc, flipping_sockaddr_never_connects_the_denied_port);
 	tcase_add_test(tc, flipping_msg_name_never_sends_to_the_denied_port);
+	tcase_add_test(tc, flipping_mmsg_names_never_send_to_the_denied_port);
 	tcase_add_test(tc, exec_race_won_is_always_recorded_as_a_mismatch);
 	tcase_add_test(tc, chdir_race_won_is_always_recorded_as_a_mismatch);
 	suite_add_tcase(s, tc);

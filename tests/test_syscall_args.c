@@ -46,6 +46,9 @@ START_TEST(known_entries)
 	ck_assert_int_eq(a->addr, 4);
 	ck_assert_int_eq(a->addrlen, 5);
 	ck_assert(syscall_args_lookup("sendmsg")->addr_in_msghdr);
+	a = syscall_args_lookup("sendmmsg");
+	ck_assert_int_eq(a->addr, 1);
+	ck_assert(a->addr_in_mmsghdr && !a->addr_in_msghdr);
 
 	ck_assert_ptr_null(syscall_args_lookup("read"));
 	ck_assert_ptr_null(syscall_args_lookup(NULL));
@@ -73,7 +76,8 @@ START_TEST(table_is_consistent)
 		ck_assert(a->argv == -1 || (a->argv >= 0 && a->argv <= 5));
 		if (has_addr)
 			ck_assert(a->addr <= 5 && a->addrlen <= 5 &&
-			          (a->addrlen >= 0) != a->addr_in_msghdr);
+			          (a->addrlen >= 0) != (a->addr_in_msghdr || a->addr_in_mmsghdr));
+		ck_assert(!(a->addr_in_msghdr && a->addr_in_mmsghdr));
 		for (size_t k = 0; k < a->n_paths; k++) {
 			const struct syscall_path_arg *p = &a->paths[k];
 

@@ -32,6 +32,22 @@
  *                       iovecs, memory below 4 GiB): "i386-udp PORT: 25" or "-1 ENAME"
  *   i386-pair-rights FILE
  *                       pair-rights through the i386 ABI (a 12-byte compat cmsg header)
+ *   mmsg PORTS          one sendmmsg (raw syscall) on one UDP socket of a message to
+ *                       127.0.0.1:PORT for each PORT of the comma-separated list ("-": vlen 0);
+ *                       message i is "mmsg I" followed by I dots (6 + I bytes). Prints
+ *                       "mmsg PORTS: RET lens=L0,L1,..." (or "-1 ENAME lens=..."): each msg_len
+ *                       after the call, 4294967295 where nothing was written
+ *   mmsg-connected PORT N
+ *                       connect to 127.0.0.1:PORT, then sendmmsg N messages without msg_name
+ *   i386-mmsg PORTS     mmsg through the i386 ABI (int $0x80, struct compat_mmsghdr)
+ *   mmsg-fault PORT     sendmmsg with vlen 2 whose second struct mmsghdr lies on an unmapped
+ *                       page (the first one ends where the mapping ends): "mmsg-fault PORT: 1
+ *                       lens=6" as the kernel stops at the unreadable entry
+ *   race-sendmmsg OKPORT BADPORT N SECS
+ *                       as race-sendmsg, with sendmmsg of two one-byte messages whose msg_name
+ *                       the thread flips (both, together); "race-sendmmsg: attempts=A ok=O
+ *                       bad=B denied=D other=E sent=S partial=P": S the sum of the returns, P
+ *                       the calls that returned 1
  *   race-sendmsg OKPORT BADPORT N SECS
  *                       UDP receivers of this probe at both ports; one thread flips msg_name
  *                       between the two addresses while this one sendmsg's a byte with it, N
@@ -108,6 +124,18 @@ __attribute__((format(printf, 3, 4))) static void report(long ret, int err, cons
 	vsnprintf(label, sizeof(label), fmt, ap);
 	va_end(ap);
 	say_result(label, ret, err);
+}
+
+/* A label built with printf (static storage: one at a time). */
+__attribute__((format(printf, 1, 2))) static const char *h_label(const char *fmt, ...)
+{
+	static char label[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(label, sizeof(label), fmt, ap);
+	va_end(ap);
+	return label;
 }
 
 static void op_udp(const char *op, int port)
@@ -337,6 +365,123 @@ static void op_pair_rights(const char *file)
 	close(sv[1]);
 }
 
+/* ---- sendmmsg ---- */
+
+#define MMSG_MAX 16
+
+/* The ports of a comma-separated list ("-": none); returns their number. */
+static unsigned parse_ports(const char *list, int *ports)
+{
+	unsigned n = 0;
+	char *end;
+
+	if (strcmp(list, "-") == 0)
+		return 0;
+	while (*list != '\0' && n < MMSG_MAX) {
+		ports[n++] = (int)strtol(list, &end, 10);
+		list = *end == ',' ? end + 1 : end;
+		if (end == list && *end != '\0')
+			die("bad port list");
+	}
+	return n;
+}
+
+/* "mmsg I" and I dots: a length that tells the messages apart. */
+static size_t mmsg_text(char *buf, unsigned i)
+{
+	int n = snprintf(buf, 32, "mmsg %u", i);
+
+	memset(buf + n, '.', i);
+	return (size_t)n + i;
+}
+
+/* Prints "LABEL: RET lens=..." with the msg_len of each message. */
+static void report_mmsg(const char *label, long ret, int err, const uint32_t *lens, unsigned n)
+{
+	char text[512];
+	size_t at = 0;
+
+	text[0] = '\0';
+	for (unsigned i = 0; i < n; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%u", i > 0 ? "," : "",
+		                       lens[i]);
+	if (ret < 0)
+		say("%s: -1 %s lens=%s", label, errno_name(err), text);
+	else
+		say("%s: %ld lens=%s", label, ret, text);
+}
+
+static void op_mmsg(const char *op, const char *list, int port, unsigned count)
+{
+	struct sockaddr_in a[MMSG_MAX];
+	struct mmsghdr m[MMSG_MAX];
+	struct iovec iov[MMSG_MAX];
+	char text[MMSG_MAX][32];
+	uint32_t lens[MMSG_MAX];
+	int ports[MMSG_MAX], fd = udp_socket();
+	bool connected = strcmp(op, "mmsg-connected") == 0;
+	unsigned n = connected ? count : parse_ports(list, ports);
+	long ret;
+
+	if (n > MMSG_MAX)
+		die("too many messages");
+	if (connected) {
+		struct sockaddr_in to = loopback(port);
+
+		if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0)
+			die("connect: %s", strerror(errno));
+	}
+	memset(m, 0, sizeof(m));
+	for (unsigned i = 0; i < n; i++) {
+		iov[i] = (struct iovec){text[i], mmsg_text(text[i], i)};
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+		m[i].msg_len = UINT32_MAX;
+		if (!connected) {
+			a[i] = loopback(ports[i]);
+			m[i].msg_hdr.msg_name = &a[i];
+			m[i].msg_hdr.msg_namelen = sizeof(a[i]);
+		}
+	}
+	ret = syscall(SYS_sendmmsg, fd, m, n, 0);
+	for (unsigned i = 0; i < n; i++)
+		lens[i] = m[i].msg_len;
+	if (connected)
+		report_mmsg(h_label("%s %d %u", op, port, count), ret, errno, lens, n);
+	else
+		report_mmsg(h_label("%s %s", op, list), ret, errno, lens, n);
+	close(fd);
+}
+
+static void op_mmsg_fault(int port)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t *mem = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+	                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct sockaddr_in a = loopback(port);
+	char text[32];
+	struct iovec iov = {text, mmsg_text(text, 0)};
+	struct mmsghdr *m;
+	int fd = udp_socket();
+	uint32_t len;
+	long ret;
+
+	if (mem == MAP_FAILED || munmap(mem + page, (size_t)page) < 0)
+		die("mmap: %s", strerror(errno));
+	m = (struct mmsghdr *)(mem + page - sizeof(*m));
+	memset(m, 0, sizeof(*m));
+	m->msg_hdr.msg_name = &a;
+	m->msg_hdr.msg_namelen = sizeof(a);
+	m->msg_hdr.msg_iov = &iov;
+	m->msg_hdr.msg_iovlen = 1;
+	m->msg_len = UINT32_MAX;
+	ret = syscall(SYS_sendmmsg, fd, m, 2, 0);
+	len = m->msg_len;
+	report_mmsg(h_label("mmsg-fault %d", port), ret, errno, &len, 1);
+	close(fd);
+	munmap(mem, (size_t)page);
+}
+
 /* ---- the i386 ABI from this 64-bit process ---- */
 
 struct compat_iovec {
@@ -438,6 +583,57 @@ static void op_i386_pair_rights(const char *file)
 	close(sv[1]);
 }
 
+struct compat_mmsghdr {
+	struct compat_msghdr hdr;
+	uint32_t len;
+};
+
+/* sendmmsg is 345 in the i386 table. */
+static long i386_sendmmsg(int fd, const struct compat_mmsghdr *m, unsigned vlen, int flags)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80"
+	                 : "=a"(ret)
+	                 : "a"(345L), "b"((long)fd), "c"((long)low(m)), "d"((long)vlen),
+	                   "S"((long)flags)
+	                 : "memory", "cc", "r8", "r9", "r10", "r11");
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
+static void op_i386_mmsg(const char *list)
+{
+	uint8_t *mem = low_memory();
+	struct sockaddr_in *a = (struct sockaddr_in *)mem;
+	struct compat_iovec *iov = (struct compat_iovec *)(mem + 1024);
+	struct compat_mmsghdr *m = (struct compat_mmsghdr *)(mem + 2048);
+	char *text = (char *)(mem + 4096);
+	uint32_t lens[MMSG_MAX];
+	int ports[MMSG_MAX], fd = udp_socket();
+	unsigned n = parse_ports(list, ports);
+	long ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		a[i] = loopback(ports[i]);
+		iov[i] = (struct compat_iovec){low(text + 32 * i),
+		                               (uint32_t)mmsg_text(text + 32 * i, i)};
+		m[i] = (struct compat_mmsghdr){.hdr = {.name = low(&a[i]),
+		                                       .namelen = sizeof(a[i]),
+		                                       .iov = low(&iov[i]),
+		                                       .iovlen = 1},
+		                               .len = UINT32_MAX};
+	}
+	ret = i386_sendmmsg(fd, m, n, 0);
+	for (unsigned i = 0; i < n; i++)
+		lens[i] = m[i].len;
+	report_mmsg(h_label("i386-mmsg %s", list), ret, errno, lens, n);
+	close(fd);
+}
+
 /* ---- the race ---- */
 
 static atomic_bool stop_flag;
@@ -529,6 +725,73 @@ static void race_sendmsg(int ok_port, int bad_port, long n, double secs)
 	close(tx);
 }
 
+struct mmsg_flipper {
+	struct mmsghdr *m;
+	struct sockaddr_in *a, *b;
+};
+
+static void *flip_mmsg_names(void *arg)
+{
+	struct mmsg_flipper *f = arg;
+	volatile struct mmsghdr *m = f->m;
+
+	while (!atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
+		m[0].msg_hdr.msg_name = f->a;
+		m[1].msg_hdr.msg_name = f->a;
+		m[0].msg_hdr.msg_name = f->b;
+		m[1].msg_hdr.msg_name = f->b;
+	}
+	return NULL;
+}
+
+static void race_sendmmsg(int ok_port, int bad_port, long n, double secs)
+{
+	struct sockaddr_in ok = loopback(ok_port), bad = loopback(bad_port);
+	int rx_ok = bound_udp(ok_port), rx_bad = bound_udp(bad_port), tx = udp_socket();
+	char byte = 'x';
+	struct iovec iov = {&byte, 1};
+	struct mmsghdr m[2];
+	struct mmsg_flipper f = {.m = m, .a = &ok, .b = &bad};
+	long attempts = 0, got_ok = 0, got_bad = 0, denied = 0, other = 0, sent = 0, partial = 0;
+	double end = now_s() + secs;
+	pthread_t t;
+
+	memset(m, 0, sizeof(m));
+	for (int i = 0; i < 2; i++) {
+		m[i].msg_hdr.msg_name = &ok;
+		m[i].msg_hdr.msg_namelen = sizeof(ok);
+		m[i].msg_hdr.msg_iov = &iov;
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	pthread_create(&t, NULL, flip_mmsg_names, &f);
+	while (attempts < n && ((attempts & 255) != 0 || now_s() < end)) {
+		long ret = syscall(SYS_sendmmsg, tx, m, 2, 0);
+
+		attempts++;
+		if (ret < 0) {
+			if (errno == EACCES)
+				denied++;
+			else
+				other++;
+		} else {
+			sent += ret;
+			partial += ret == 1;
+		}
+		got_ok += drain(rx_ok, 0);
+		got_bad += drain(rx_bad, 0);
+	}
+	atomic_store(&stop_flag, true);
+	pthread_join(t, NULL);
+	atomic_store(&stop_flag, false);
+	got_ok += drain(rx_ok, 100);
+	got_bad += drain(rx_bad, 100);
+	say("race-sendmmsg: attempts=%ld ok=%ld bad=%ld denied=%ld other=%ld sent=%ld partial=%ld",
+	    attempts, got_ok, got_bad, denied, other, sent, partial);
+	close(rx_ok);
+	close(rx_bad);
+	close(tx);
+}
+
 static void need(int argc, int i, int k)
 {
 	if (i + k >= argc) {
@@ -593,6 +856,24 @@ int main(int argc, char **argv)
 		} else if (strcmp(op, "i386-pair-rights") == 0) {
 			need(argc, i, 1);
 			op_i386_pair_rights(argv[++i]);
+		} else if (strcmp(op, "mmsg") == 0) {
+			need(argc, i, 1);
+			op_mmsg(op, argv[++i], 0, 0);
+		} else if (strcmp(op, "mmsg-connected") == 0) {
+			need(argc, i, 2);
+			op_mmsg(op, NULL, atoi(argv[i + 1]), (unsigned)atoi(argv[i + 2]));
+			i += 2;
+		} else if (strcmp(op, "mmsg-fault") == 0) {
+			need(argc, i, 1);
+			op_mmsg_fault(atoi(argv[++i]));
+		} else if (strcmp(op, "i386-mmsg") == 0) {
+			need(argc, i, 1);
+			op_i386_mmsg(argv[++i]);
+		} else if (strcmp(op, "race-sendmmsg") == 0) {
+			need(argc, i, 4);
+			race_sendmmsg(atoi(argv[i + 1]), atoi(argv[i + 2]), atol(argv[i + 3]),
+			              atof(argv[i + 4]));
+			i += 4;
 		} else if (strcmp(op, "race-sendmsg") == 0) {
 			need(argc, i, 4);
 			race_sendmsg(atoi(argv[i + 1]), atoi(argv[i + 2]), atol(argv[i + 3]),
