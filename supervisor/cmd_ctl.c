@@ -679,19 +679,20 @@ static int cmd_grant(int argc, char **argv)
 {
 	struct sub_options o;
 	json_t *req, *reply, *args;
-	int rc = parse_sub(argc, argv, "path address args pid for count",
-	                   "grant SYSCALL [--args I=V,...] [--pid PID] [--for DURATION] "
-	                   "[--count N] [--path GLOB | --address PATTERN]",
-	                   "Allows SYSCALL on top of the policy: only calls whose argument I "
-	                   "equals V\n(--args), of process PID, for DURATION (500ms, 30s, 5m) "
-	                   "and/or N times.\nA syscall the kernel filter decides itself cannot "
-	                   "be granted (it never\nreaches the supervisor). --path GLOB: only "
-	                   "calls whose path matches, allowed by\nemulation on the checked "
-	                   "path (never by letting the call run on its own memory).\n"
-	                   "--address PATTERN: the same for connect, bind, sendto, sendmsg on\n"
-	                   "their socket address (inet:10.0.0.0/8:443, inet6:[::1]:*, "
-	                   "unix:/run/*.sock,\nunix-abstract:NAME).\n",
-	                   &o);
+	int rc = parse_sub(
+	        argc, argv, "path address args pid for count",
+	        "grant SYSCALL [--args I=V,...] [--pid PID] [--for DURATION] "
+	        "[--count N] [--path GLOB | --address PATTERN]",
+	        "Allows SYSCALL on top of the policy: only calls whose argument I "
+	        "equals V\n(--args), of process PID, for DURATION (500ms, 30s, 5m) "
+	        "and/or N times.\nA syscall the kernel filter decides itself cannot "
+	        "be granted (it never\nreaches the supervisor). --path GLOB: only "
+	        "calls whose path matches, allowed by\nemulation on the checked "
+	        "path (never by letting the call run on its own memory).\n"
+	        "--address PATTERN: the same for connect, bind, sendto, sendmsg, sendmmsg on\n"
+	        "their socket address (inet:10.0.0.0/8:443, inet6:[::1]:*, "
+	        "unix:/run/*.sock,\nunix-abstract:NAME).\n",
+	        &o);
 
 	if (rc != 0)
 		return rc > 0 ? CTL_OK : CTL_USAGE;

@@ -122,7 +122,7 @@ int grant_set_path(struct grant *rule, const char *glob, bouncer_error_t *err);
 
 /*
  * The same with an address pattern (sockaddr_match.h: inet:, inet6:, unix:, unix-abstract:)
- * for the syscalls with a socket address (connect, bind, sendto, sendmsg). A rule has one
+ * for the syscalls with a socket address (connect, bind, sendto, sendmsg, sendmmsg). A rule has one
  * condition: a path or an address.
  */
 int grant_set_address(struct grant *rule, const char *pattern, bouncer_error_t *err);
