@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Harness for the live integration tests; see harness.h. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -8,12 +9,14 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <regex.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -864,4 +867,61 @@ const char *h_records_dump(const struct h_records *rs)
 	if (rs->n > 40 && used < sizeof(text) - 32)
 		snprintf(text + used, sizeof(text) - used, "... %zu records in all\n", rs->n);
 	return text;
+}
+
+void h_run_probe(struct h_result *r, const char *probe, const char *policy, const char *log,
+                 bool bounced, const char *cwd, const char *const *args)
+{
+	const char *argv[128];
+	size_t n = 0;
+
+	if (bounced) {
+		const char *pre[] = {h_bouncer(), "run", "-q", "-p", policy, "-o", log, "--"};
+
+		for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+			argv[n++] = pre[i];
+	}
+	argv[n++] = probe;
+	for (size_t i = 0; args[i] != NULL; i++) {
+		ck_assert(n < sizeof(argv) / sizeof(argv[0]) - 1);
+		argv[n++] = args[i];
+	}
+	argv[n] = NULL;
+	h_runv(r, cwd, (char *const *)argv);
+}
+
+void h_write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+int h_udp_receiver(int *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+char *h_take_datagram(int fd)
+{
+	char buf[256];
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n < 0) {
+		ck_assert_int_eq(errno, EAGAIN);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return strdup(buf);
 }

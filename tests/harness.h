@@ -91,6 +91,23 @@ void h_result_free(struct h_result *r);
 /* Fails the test unless the run finished in time and exited with code (message shows output). */
 void h_assert_exit(const struct h_result *r, int code);
 
+/*
+ * Runs probe with args (NULL-terminated) in cwd (NULL: the test's), under
+ * `bouncer run -q -p POLICY -o LOG --` when bounced, else on its own: the same program both
+ * ways, so that a test compares what it sees with and without bouncer. Exit not checked.
+ */
+void h_run_probe(struct h_result *r, const char *probe, const char *policy, const char *log,
+                 bool bounced, const char *cwd, const char *const *args);
+
+/* Writes text to path (created or truncated) with mode. */
+void h_write_file(const char *path, const char *text, mode_t mode);
+
+/* A UDP socket bound to a free port of 127.0.0.1, kept open so the port cannot be taken. */
+int h_udp_receiver(int *port);
+
+/* The next datagram waiting on fd as a string (malloc'ed), or NULL when none waits. */
+char *h_take_datagram(int fd);
+
 /* Text helpers over probe output ("key: value" lines). */
 bool h_has_line(const char *text, const char *line);            /* an exact whole line */
 const char *h_line_after(const char *text, const char *prefix); /* rest of the first line with

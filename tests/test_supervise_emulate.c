@@ -25,16 +25,6 @@ struct fixture {
 	char *dir, *allowed, *denied, *policy, *log, *probe;
 };
 
-static void write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-	ck_assert_int_eq(chmod(path, mode), 0);
-}
-
 /*
  * Open family and mkdir: allowed under allowed/ and where the loader and libc look; denied
  * (EACCES) everywhere else. connect: only to 127.0.0.1:port_ok.
@@ -53,8 +43,8 @@ static void setup(struct fixture *fx, int port_ok)
 	ck_assert_int_eq(chmod(fx->allowed, 01777), 0);
 	ck_assert_int_eq(mkdir(fx->denied, 0755), 0);
 	ck_assert_int_eq(chmod(fx->dir, 0755), 0);
-	write_file(h_fmt("%s/a", fx->allowed), "ALLOWED\n", 0644);
-	write_file(h_fmt("%s/s", fx->denied), "SECRET\n", 0644);
+	h_write_file(h_fmt("%s/a", fx->allowed), "ALLOWED\n", 0644);
+	h_write_file(h_fmt("%s/s", fx->denied), "SECRET\n", 0644);
 	text = h_fmt(
 	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
 	        " \"syscalls\": [\n"
@@ -72,7 +62,7 @@ static void setup(struct fixture *fx, int port_ok)
 	        "\"allow\"}],\n"
 	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
 	        fx->allowed, fx->denied, port_ok);
-	write_file(fx->policy, text, 0644);
+	h_write_file(fx->policy, text, 0644);
 	free(text);
 }
 
@@ -80,23 +70,7 @@ static void setup(struct fixture *fx, int port_ok)
 static void run_probe(struct h_result *r, const struct fixture *fx, bool bounced,
                       const char *const *args)
 {
-	const char *argv[64];
-	size_t n = 0;
-
-	if (bounced) {
-		const char *pre[] = {h_bouncer(), "run", "-q",    "-p",
-		                     fx->policy,  "-o",  fx->log, "--"};
-
-		for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-			argv[n++] = pre[i];
-	}
-	argv[n++] = fx->probe;
-	for (size_t i = 0; args[i] != NULL; i++) {
-		ck_assert(n < 63);
-		argv[n++] = args[i];
-	}
-	argv[n] = NULL;
-	h_runv(r, NULL, (char *const *)argv);
+	h_run_probe(r, fx->probe, fx->policy, fx->log, bounced, NULL, args);
 	h_assert_exit(r, 0);
 }
 
@@ -209,7 +183,7 @@ START_TEST(openat2_resolve_restrictions_hold_as_without_bouncer)
 
 	setup(&fx, 1);
 	ck_assert_int_eq(mkdir(h_join(fx.allowed, "sub"), 0755), 0);
-	write_file(h_fmt("%s/sub/f", fx.allowed), "SUB\n", 0644);
+	h_write_file(h_fmt("%s/sub/f", fx.allowed), "SUB\n", 0644);
 	ck_assert_int_eq(symlink("sub", h_join(fx.allowed, "sublink")), 0);
 	/* Relative to allowed/: a symlinked directory, "..", and plain paths. */
 	const char *args[] = {"chdir",
@@ -272,7 +246,7 @@ START_TEST(no_supervisor_descriptor_reaches_the_workload)
 	             "\"/lib64/**\", \"/etc/**\", \"/proc/**\"], \"decision\": \"allow\"}],\n"
 	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
 	             fx.allowed);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	argv_plain[2] = h_join(fx.allowed, "t1");
 	argv_bounced[4] = fx.policy;
@@ -336,7 +310,7 @@ START_TEST(ask_unanswered_is_the_rules_default_deny)
 	             "     {\"decision\": \"allow\"}],\n"
 	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EROFS\"}}]}\n",
 	             a);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	/* Held for an operator (live review); nobody answers: the ask default, a deny with the
 	 * rule's default errno. */
@@ -427,8 +401,8 @@ static void compare_creation(const char *uid, const char *gid, const char *mask)
 	/* A file only root may read, and one behind a directory only root may search. */
 	ck_assert_int_eq(mkdir(h_join(fx.allowed, "private"), 0700), 0);
 	ck_assert_int_eq(mkdir(h_fmt("%s/private/sub", fx.allowed), 0755), 0);
-	write_file(h_fmt("%s/private/sub/f", fx.allowed), "PRIVATE\n", 0644);
-	write_file(h_join(fx.allowed, "rootonly"), "ROOT\n", 0600);
+	h_write_file(h_fmt("%s/private/sub/f", fx.allowed), "PRIVATE\n", 0644);
+	h_write_file(h_join(fx.allowed, "rootonly"), "ROOT\n", 0600);
 	p1 = h_fmt("%s/private/sub/f", fx.allowed);
 	p2 = h_join(fx.allowed, "rootonly");
 	run_probe(&plain, &fx, false,
@@ -560,7 +534,7 @@ START_TEST(sendto_allowed_address_delivers_denied_is_refused)
 	             "\"EACCES\"}],\n"
 	             "   \"default\": {\"decision\": \"allow\"}}]}\n",
 	             ok);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	run_probe(&r, &fx, true,
 	          (const char *[]){"sendto", h_fmt("%d", ok), "sendto", h_fmt("%d", bad),
@@ -622,7 +596,7 @@ START_TEST(unix_sockets_bind_and_connect_on_the_real_location)
 	             "\"allow\"}],\n"
 	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
 	             fx.allowed);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	s1 = h_join(fx.allowed, "plain.sock");
 	s2 = h_join(fx.allowed, "bounced.sock");
@@ -665,26 +639,27 @@ START_TEST(policy_refuses_allow_on_paths_of_a_syscall_not_emulated)
 	 * addresses are not read at all, so a clause on them is refused with its position.
 	 */
 	for (int i = 0; i < 2; i++) {
-		write_file(policy,
-		           h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
-		                 " \"syscalls\": [{\"names\": [\"%s\"], \"action\": "
-		                 "\"SCMP_ACT_NOTIFY\",\n"
-		                 "   \"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], "
-		                 "\"decision\": \"deny\"},\n"
-		                 "                 {\"decision\": \"allow\"}]}]}\n",
-		                 i == 0 ? "sendmsg" : "sendmmsg"),
-		           0644);
+		h_write_file(policy,
+		             h_fmt("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+		                   " \"syscalls\": [{\"names\": [\"%s\"], \"action\": "
+		                   "\"SCMP_ACT_NOTIFY\",\n"
+		                   "   \"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], "
+		                   "\"decision\": \"deny\"},\n"
+		                   "                 {\"decision\": \"allow\"}]}]}\n",
+		                   i == 0 ? "sendmsg" : "sendmmsg"),
+		             0644);
 		h_run(&r, NULL, h_bouncer(), "policy", "check", policy, NULL);
 		ck_assert_msg(r.exited && r.code == 0, "policy check refused it:\n%s", r.err);
 		h_result_free(&r);
 	}
-	write_file(policy,
-	           "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
-	           " \"syscalls\": [{\"names\": [\"recvfrom\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
-	           "   \"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], \"decision\": "
-	           "\"deny\"},\n"
-	           "                 {\"decision\": \"allow\"}]}]}\n",
-	           0644);
+	h_write_file(
+	        policy,
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	        " \"syscalls\": [{\"names\": [\"recvfrom\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	        "   \"supervise\": [{\"addresses\": [\"inet:10.0.0.0/8:*\"], \"decision\": "
+	        "\"deny\"},\n"
+	        "                 {\"decision\": \"allow\"}]}]}\n",
+	        0644);
 	h_run(&r, NULL, h_bouncer(), "policy", "check", policy, NULL);
 	ck_assert_msg(r.exited && r.code != 0, "policy check accepted it:\n%s", r.out);
 	ck_assert_msg(strstr(r.err, "p.json:3:32: syscalls[0].supervise[0].addresses") != NULL &&
@@ -718,7 +693,7 @@ static void write_chdir_policy(const struct fixture *fx, bool with_open_rule)
 	        with_open_rule ? open_rule
 	                       : ",\n  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\"}");
 
-	write_file(fx->policy, text, 0644);
+	h_write_file(fx->policy, text, 0644);
 	free(text);
 	free(open_rule);
 }
@@ -893,15 +868,15 @@ static void compare_stat_family(const char *uid, size_t expect_emulated)
 	             "\"decision\": \"allow\"}],\n"
 	             "   \"default\": {\"decision\": \"allow\"}}]}\n",
 	             fx.allowed);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	a = h_join(fx.allowed, "a");
 	link = h_join(fx.allowed, "link");
 	ck_assert_int_eq(symlink(a, link), 0);
 	ro = h_join(fx.allowed, "rootonly");
-	write_file(ro, "ROOT\n", 0600);
+	h_write_file(ro, "ROOT\n", 0600);
 	ck_assert_int_eq(mkdir(h_join(fx.allowed, "private"), 0700), 0);
-	write_file(h_fmt("%s/private/f", fx.allowed), "P\n", 0644);
+	h_write_file(h_fmt("%s/private/f", fx.allowed), "P\n", 0644);
 	priv = h_fmt("%s/private/f", fx.allowed);
 	missing = h_join(fx.allowed, "missing");
 	const char *args[] = {"as",       uid,
@@ -969,13 +944,13 @@ START_TEST(path_syscalls_act_on_the_checked_location)
 	             "   \"supervise\": [{\"paths\": [\"%s/**\"], \"decision\": \"allow\"}],\n"
 	             "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}}]}\n",
 	             fx.allowed);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	from = h_join(fx.allowed, "from");
 	to = h_join(fx.allowed, "to");
 	denied_to = h_join(fx.denied, "to");
 	victim = h_join(fx.denied, "s");
-	write_file(from, "MOVE\n", 0644);
+	h_write_file(from, "MOVE\n", 0644);
 	run_probe(&r, &fx, true,
 	          (const char *[]){"rename", from, to, "rename", to, denied_to, "unlink", victim,
 	                           "unlink", to, "mkdir", h_join(fx.denied, "d"), "0755", NULL});
@@ -1040,7 +1015,7 @@ static void compare_tree_changes(const char *uid)
 		setup(&fx[run], 1);
 		d = fx[run].allowed;
 		text = h_fmt(TREE_POLICY, d);
-		write_file(fx[run].policy, text, 0644);
+		h_write_file(fx[run].policy, text, 0644);
 		free(text);
 		const char *args[] = {"as",
 		                      uid,
@@ -1107,12 +1082,12 @@ START_TEST(tree_changes_reaching_denied_files_change_nothing)
 
 	setup(&fx, 1);
 	text = h_fmt(TREE_POLICY, fx.allowed);
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	victim = h_join(fx.denied, "victim");
 	via = h_join(fx.allowed, "tovictim");
 	stolen = h_join(fx.allowed, "stolen");
-	write_file(victim, "VICTIM\n", 0644);
+	h_write_file(victim, "VICTIM\n", 0644);
 	ck_assert_int_eq(symlink(victim, via), 0);
 	run_probe(&r, &fx, true,
 	          (const char *[]){"chmod", via, "0600", "truncate", via, "0", "chown", via, "1",
@@ -1142,13 +1117,14 @@ START_TEST(exec_allow_is_marked_not_race_free_and_verified)
 	struct h_match m = H_ANY;
 	json_t *rec;
 
-	write_file(policy,
-	           "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
-	           " \"syscalls\": [{\"names\": [\"execve\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
-	           "   \"supervise\": [{\"exec\": [\"/usr/bin/true\"], \"decision\": \"allow\"}],\n"
-	           "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}},\n"
-	           "  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\"}]}\n",
-	           0644);
+	h_write_file(
+	        policy,
+	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	        " \"syscalls\": [{\"names\": [\"execve\"], \"action\": \"SCMP_ACT_NOTIFY\",\n"
+	        "   \"supervise\": [{\"exec\": [\"/usr/bin/true\"], \"decision\": \"allow\"}],\n"
+	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EACCES\"}},\n"
+	        "  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\"}]}\n",
+	        0644);
 	h_run(&r, NULL, h_bouncer(), "policy", "check", policy, NULL);
 	h_assert_exit(&r, 0);
 	ck_assert_msg(strstr(r.out, "execve") != NULL && strstr(r.out, "not race-free") != NULL,

@@ -33,16 +33,6 @@ struct fixture {
 	"\"oldlstat\", \"truncate64\", \"truncate\", \"chown32\", \"lchown32\", \"chown\", "       \
 	"\"lchown\", \"open\", \"openat\", \"mkdir\""
 
-static void write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-	ck_assert_int_eq(chmod(path, mode), 0);
-}
-
 /*
  * The stat, truncate, chown, open and mkdir families of both ABIs: allowed under allowed/ (and
  * "/" itself, for oldstat), EACCES under denied/, EPERM anywhere else.
@@ -61,8 +51,8 @@ static void setup(struct fixture *fx)
 	ck_assert_int_eq(mkdir(fx->allowed, 0755), 0);
 	ck_assert_int_eq(chmod(fx->allowed, 01777), 0);
 	ck_assert_int_eq(mkdir(fx->denied, 0755), 0);
-	write_file(h_join(fx->allowed, "a"), "ALLOWED\n", 0644);
-	write_file(h_join(fx->denied, "s"), "SECRET\n", 0644);
+	h_write_file(h_join(fx->allowed, "a"), "ALLOWED\n", 0644);
+	h_write_file(h_join(fx->denied, "s"), "SECRET\n", 0644);
 	text = h_fmt(
 	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
 	        " \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"],\n"
@@ -73,7 +63,7 @@ static void setup(struct fixture *fx)
 	        "     {\"paths\": [\"%s/**\"], \"decision\": \"deny\", \"errno\": \"EACCES\"}],\n"
 	        "   \"default\": {\"decision\": \"deny\", \"errno\": \"EPERM\"}}]}\n",
 	        fx->allowed, fx->denied);
-	write_file(fx->policy, text, 0644);
+	h_write_file(fx->policy, text, 0644);
 	free(text);
 }
 
@@ -81,23 +71,7 @@ static void setup(struct fixture *fx)
 static void run_prog(struct h_result *r, const struct fixture *fx, const char *prog, bool bounced,
                      const char *cwd, const char *const *args)
 {
-	const char *argv[96];
-	size_t n = 0;
-
-	if (bounced) {
-		const char *pre[] = {h_bouncer(), "run", "-q",    "-p",
-		                     fx->policy,  "-o",  fx->log, "--"};
-
-		for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-			argv[n++] = pre[i];
-	}
-	argv[n++] = prog;
-	for (size_t i = 0; args[i] != NULL; i++) {
-		ck_assert(n < 95);
-		argv[n++] = args[i];
-	}
-	argv[n] = NULL;
-	h_runv(r, cwd, (char *const *)argv);
+	h_run_probe(r, prog, fx->policy, fx->log, bounced, cwd, args);
 	h_assert_exit(r, 0);
 }
 
@@ -207,9 +181,9 @@ START_TEST(stat_layouts_match_an_unsupervised_run_byte_for_byte)
 	sub = h_join(fx.allowed, "sub");
 	missing = h_join(fx.allowed, "missing");
 	ck_assert_int_eq(symlink(a, link), 0);
-	write_file(big, "", 0600);
+	h_write_file(big, "", 0600);
 	ck_assert_int_eq(truncate(big, 5368709123LL), 0); /* sparse, above 2^32 */
-	write_file(hi, "HI\n", 0640);
+	h_write_file(hi, "HI\n", 0640);
 	ck_assert_int_eq(chown(hi, 100000, 100001), 0); /* ids that do not fit in 16 bits */
 	ck_assert_int_eq(mkdir(sub, 0750), 0);
 	ck_assert_int_eq(stat(a, &st_a), 0);
@@ -443,8 +417,8 @@ START_TEST(truncate64_beyond_4gib_matches_an_unsupervised_run)
 
 	setup(&fx);
 	two_dirs(&fx, &pdir, &bdir);
-	write_file(h_join(pdir, "t"), "0123456789", 0644);
-	write_file(h_join(bdir, "t"), "0123456789", 0644);
+	h_write_file(h_join(pdir, "t"), "0123456789", 0644);
+	h_write_file(h_join(bdir, "t"), "0123456789", 0644);
 	const char *args[] = {
 	        "truncate64", "t", "5368709123", "stat64", "t", "truncate",   "t", "-1",
 	        "truncate",   "t", "100",        "stat64", "t", "truncate64", "t", "-5",
@@ -488,7 +462,7 @@ START_TEST(chown32_and_16_bit_chown_match_an_unsupervised_run)
 	for (int i = 0; i < 2; i++) {
 		const char *d = i == 0 ? pdir : bdir;
 
-		write_file(h_join(d, "c"), "C\n", 0644);
+		h_write_file(h_join(d, "c"), "C\n", 0644);
 		ck_assert_int_eq(symlink("c", h_join(d, "l")), 0);
 	}
 	const char *args[] = {

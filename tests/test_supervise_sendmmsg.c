@@ -27,29 +27,6 @@ struct fixture {
 	int ok1_fd, ok2_fd, log_fd, bad_fd, conn_fd, kill_fd; /* their receivers */
 };
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-}
-
-/* A UDP socket bound to a free port of 127.0.0.1, kept open: the port cannot be taken. */
-static int udp_receiver(int *port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 static void setup(struct fixture *fx)
 {
 	char *text;
@@ -58,12 +35,12 @@ static void setup(struct fixture *fx)
 	fx->log = h_join(fx->dir, "log.jsonl");
 	fx->policy = h_join(fx->dir, "policy.json");
 	fx->probe = h_prog("sendmsg_probe");
-	fx->ok1_fd = udp_receiver(&fx->ok1);
-	fx->ok2_fd = udp_receiver(&fx->ok2);
-	fx->log_fd = udp_receiver(&fx->logp);
-	fx->bad_fd = udp_receiver(&fx->bad);
-	fx->conn_fd = udp_receiver(&fx->conn);
-	fx->kill_fd = udp_receiver(&fx->killp);
+	fx->ok1_fd = h_udp_receiver(&fx->ok1);
+	fx->ok2_fd = h_udp_receiver(&fx->ok2);
+	fx->log_fd = h_udp_receiver(&fx->logp);
+	fx->bad_fd = h_udp_receiver(&fx->bad);
+	fx->conn_fd = h_udp_receiver(&fx->conn);
+	fx->kill_fd = h_udp_receiver(&fx->killp);
 	/* No address (a connected socket) falls to the default, which allows. */
 	text = h_fmt(
 	        "{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
@@ -78,7 +55,7 @@ static void setup(struct fixture *fx)
 	        "\"EACCES\"}],\n"
 	        "   \"default\": {\"decision\": \"allow\"}}]}\n",
 	        fx->ok1, fx->ok2, fx->logp, fx->killp);
-	write_file(fx->policy, text);
+	h_write_file(fx->policy, text, 0644);
 	free(text);
 }
 
@@ -96,37 +73,7 @@ static void teardown(struct fixture *fx)
 static void run_probe(struct h_result *r, const struct fixture *fx, bool bounced,
                       const char *const *args)
 {
-	const char *argv[64];
-	size_t n = 0;
-
-	if (bounced) {
-		const char *pre[] = {h_bouncer(), "run", "-q",    "-p",
-		                     fx->policy,  "-o",  fx->log, "--"};
-
-		for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-			argv[n++] = pre[i];
-	}
-	argv[n++] = fx->probe;
-	for (size_t i = 0; args[i] != NULL; i++) {
-		ck_assert(n < 63);
-		argv[n++] = args[i];
-	}
-	argv[n] = NULL;
-	h_runv(r, NULL, (char *const *)argv);
-}
-
-/* The next datagram waiting on fd as a string, or NULL when none waits. */
-static char *take_datagram(int fd)
-{
-	char buf[256];
-	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-
-	if (n < 0) {
-		ck_assert_int_eq(errno, EAGAIN);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return strdup(buf);
+	h_run_probe(r, fx->probe, fx->policy, fx->log, bounced, NULL, args);
 }
 
 /* Exactly the datagrams texts (NULL-terminated) wait on fd, in order, and nothing more. */
@@ -135,12 +82,12 @@ static void expect_datagrams(int fd, const char *const *texts)
 	char *got;
 
 	for (size_t i = 0; texts[i] != NULL; i++) {
-		got = take_datagram(fd);
+		got = h_take_datagram(fd);
 		ck_assert_msg(got != NULL, "datagram %zu (\"%s\") missing", i, texts[i]);
 		ck_assert_str_eq(got, texts[i]);
 		free(got);
 	}
-	got = take_datagram(fd);
+	got = h_take_datagram(fd);
 	ck_assert_msg(got == NULL, "unexpected datagram \"%s\"", got != NULL ? got : "");
 }
 

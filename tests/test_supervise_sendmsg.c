@@ -37,30 +37,6 @@ struct fixture {
 	int rx_fd;
 };
 
-static void write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-	ck_assert_int_eq(chmod(path, mode), 0);
-}
-
-/* A UDP socket bound to a free port of 127.0.0.1, kept open: the port cannot be taken. */
-static int udp_receiver(int *port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 static void setup(struct fixture *fx)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
@@ -70,7 +46,7 @@ static void setup(struct fixture *fx)
 	fx->dir = h_tmpdir();
 	ck_assert_int_eq(chmod(fx->dir, 0755), 0);
 	fx->file = h_join(fx->dir, "f");
-	write_file(fx->file, "SECRET-LINE\n", 0644);
+	h_write_file(fx->file, "SECRET-LINE\n", 0644);
 	sock_dir = h_join(fx->dir, "sock");
 	ck_assert_int_eq(mkdir(sock_dir, 0777), 0);
 	ck_assert_int_eq(chmod(sock_dir, 0777), 0);
@@ -78,9 +54,9 @@ static void setup(struct fixture *fx)
 	fx->log = h_join(fx->dir, "log.jsonl");
 	fx->policy = h_join(fx->dir, "policy.json");
 	fx->probe = h_prog("sendmsg_probe");
-	fx->ok_fd = udp_receiver(&fx->ok);
-	fx->bad_fd = udp_receiver(&fx->bad);
-	fx->conn_fd = udp_receiver(&fx->conn);
+	fx->ok_fd = h_udp_receiver(&fx->ok);
+	fx->bad_fd = h_udp_receiver(&fx->bad);
+	fx->conn_fd = h_udp_receiver(&fx->conn);
 
 	fx->rx_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_ge(fx->rx_fd, 0);
@@ -99,7 +75,7 @@ static void setup(struct fixture *fx)
 	             "\"EACCES\"}],\n"
 	             "   \"default\": {\"decision\": \"allow\"}}]}\n",
 	             fx->ok, sock_dir);
-	write_file(fx->policy, text, 0644);
+	h_write_file(fx->policy, text, 0644);
 	free(text);
 }
 
@@ -115,38 +91,8 @@ static void teardown(struct fixture *fx)
 static void run_probe(struct h_result *r, const struct fixture *fx, bool bounced,
                       const char *const *args)
 {
-	const char *argv[64];
-	size_t n = 0;
-
-	if (bounced) {
-		const char *pre[] = {h_bouncer(), "run", "-q",    "-p",
-		                     fx->policy,  "-o",  fx->log, "--"};
-
-		for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-			argv[n++] = pre[i];
-	}
-	argv[n++] = fx->probe;
-	for (size_t i = 0; args[i] != NULL; i++) {
-		ck_assert(n < 63);
-		argv[n++] = args[i];
-	}
-	argv[n] = NULL;
-	h_runv(r, NULL, (char *const *)argv);
+	h_run_probe(r, fx->probe, fx->policy, fx->log, bounced, NULL, args);
 	h_assert_exit(r, 0);
-}
-
-/* The next datagram waiting on fd as a string, or NULL when none waits. */
-static char *take_datagram(int fd)
-{
-	char buf[256];
-	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-
-	if (n < 0) {
-		ck_assert_int_eq(errno, EAGAIN);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return strdup(buf);
 }
 
 /* One datagram on the unix receiver: its text, the credentials and descriptor it carried. */
@@ -219,7 +165,7 @@ START_TEST(udp_allowed_address_gets_every_iovec_denied_gets_the_errno)
 	/* Without bouncer the denied port really receives: the refusal below is bouncer's. */
 	run_probe(&plain, &fx, false, (const char *[]){"udp", h_fmt("%d", fx.bad), NULL});
 	ck_assert_msg(h_has_line(plain.out, h_fmt("udp %d: 25", fx.bad)), "%s", plain.out);
-	got = take_datagram(fx.bad_fd);
+	got = h_take_datagram(fx.bad_fd);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_str_eq(got, "sendmsg from three iovecs");
 
@@ -232,12 +178,12 @@ START_TEST(udp_allowed_address_gets_every_iovec_denied_gets_the_errno)
 	ck_assert_msg(h_has_line(r.out, h_fmt("udp-connected %d: 14", fx.conn)), "%s", r.out);
 	ck_assert_msg(h_has_line(r.out, h_fmt("iov-max %d: -1 EMSGSIZE", fx.ok)), "%s", r.out);
 	/* The exact bytes of the three iovecs, once; nothing at the denied port. */
-	got = take_datagram(fx.ok_fd);
+	got = h_take_datagram(fx.ok_fd);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_str_eq(got, "sendmsg from three iovecs");
-	ck_assert_ptr_null(take_datagram(fx.ok_fd));
-	ck_assert_ptr_null(take_datagram(fx.bad_fd));
-	got = take_datagram(fx.conn_fd);
+	ck_assert_ptr_null(h_take_datagram(fx.ok_fd));
+	ck_assert_ptr_null(h_take_datagram(fx.bad_fd));
+	got = h_take_datagram(fx.conn_fd);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_str_eq(got, "connected send");
 
@@ -284,10 +230,10 @@ START_TEST(i386_callers_are_read_in_the_compat_layout)
 	ck_assert_msg(h_has_line(r.out, h_fmt("i386-udp %d: -1 EACCES", fx.bad)), "%s", r.out);
 	/* A 12-byte compat cmsg header, rebuilt natively: the descriptor arrives and works. */
 	ck_assert_msg(h_has_line(r.out, "i386-pair-rights: 6 data=SECRET-LINE"), "%s", r.out);
-	got = take_datagram(fx.ok_fd);
+	got = h_take_datagram(fx.ok_fd);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_str_eq(got, "sendmsg from three iovecs");
-	ck_assert_ptr_null(take_datagram(fx.bad_fd));
+	ck_assert_ptr_null(h_take_datagram(fx.bad_fd));
 
 	ck_assert_uint_eq(sendmsg_records(fx.log, &rs, rec, 8), 3);
 	for (size_t i = 0; i < 3; i++)
@@ -477,7 +423,7 @@ START_TEST(connect_to_an_abstract_name_never_hands_the_peer_bouncers_ids)
 	             "   \"supervise\": [{\"addresses\": [\"unix-abstract:bouncer-*\"], "
 	             "\"decision\": \"allow\"}],\n"
 	             "   \"default\": {\"decision\": \"deny\"}}]}\n");
-	write_file(fx.policy, text, 0644);
+	h_write_file(fx.policy, text, 0644);
 	free(text);
 	/* Without bouncer the listener sees the caller's uid. */
 	run_probe(&plain, &fx, false,
