@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include "emulate.h"
+#include "syscall_args.h"
 #include "target_mem.h"
 
 #ifndef SYS_pidfd_open
@@ -113,20 +114,7 @@ struct send_job {
 
 bool emulate_msg_compat(uint32_t arch)
 {
-	switch (arch) {
-	case SCMP_ARCH_X86:
-	case SCMP_ARCH_X32:
-	case SCMP_ARCH_ARM:
-	case SCMP_ARCH_MIPS:
-	case SCMP_ARCH_MIPSEL:
-	case SCMP_ARCH_MIPSEL64N32:
-	case SCMP_ARCH_MIPS64N32:
-	case SCMP_ARCH_PPC:
-	case SCMP_ARCH_S390:
-		return true;
-	default:
-		return false;
-	}
+	return syscall_args_ptr_size(arch) == 4;
 }
 
 static uint32_t get32(const void *p)

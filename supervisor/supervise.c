@@ -231,24 +231,6 @@ static void put_given_paths(struct extra *x, const struct supervise_state *st,
 
 /* ---- gathering, lazily ---- */
 
-static unsigned ptr_size_of(uint32_t arch)
-{
-	switch (arch) {
-	case SCMP_ARCH_X86:
-	case SCMP_ARCH_X32:
-	case SCMP_ARCH_ARM:
-	case SCMP_ARCH_MIPS:
-	case SCMP_ARCH_MIPSEL:
-	case SCMP_ARCH_MIPSEL64N32:
-	case SCMP_ARCH_MIPS64N32:
-	case SCMP_ARCH_PPC:
-	case SCMP_ARCH_S390:
-		return 4;
-	default:
-		return 8;
-	}
-}
-
 /* Copies the facts named by bits from src (a fresh gather) into dst. */
 static void merge_facts(struct supervise_facts *dst, const struct supervise_facts *src)
 {
@@ -998,7 +980,7 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 	struct supervise_request req = {
 	        .tid = (pid_t)n->req.pid,
 	        .tgid = n->who != NULL ? n->who->pid : 0,
-	        .ptr_size = ptr_size_of(n->arch),
+	        .ptr_size = syscall_args_ptr_size(n->arch),
 	        .listener_fd = n->listener,
 	        .notif_id = n->req.id,
 	};

@@ -7,6 +7,7 @@
 #include "syscall_args.h"
 
 #include <fcntl.h>
+#include <seccomp.h>
 #include <string.h>
 
 /* A path relative to the cwd (no dirfd argument). */
@@ -227,4 +228,22 @@ const struct syscall_args *syscall_args_table(size_t *count)
 {
 	*count = sizeof(table) / sizeof(table[0]);
 	return table;
+}
+
+unsigned syscall_args_ptr_size(uint32_t arch)
+{
+	switch (arch) {
+	case SCMP_ARCH_X86:
+	case SCMP_ARCH_X32:
+	case SCMP_ARCH_ARM:
+	case SCMP_ARCH_MIPS:
+	case SCMP_ARCH_MIPSEL:
+	case SCMP_ARCH_MIPSEL64N32:
+	case SCMP_ARCH_MIPS64N32:
+	case SCMP_ARCH_PPC:
+	case SCMP_ARCH_S390:
+		return 4;
+	default:
+		return 8;
+	}
 }

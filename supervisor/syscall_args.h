@@ -49,6 +49,9 @@ struct syscall_args {
 /* The entry for a syscall name, or NULL if bouncer cannot inspect its pointer arguments. */
 const struct syscall_args *syscall_args_lookup(const char *name);
 
+/* The size of a pointer (and of long) in the caller's ABI: 4 for 32-bit ones (i386, x32, ...). */
+unsigned syscall_args_ptr_size(uint32_t arch);
+
 /* The whole table (for docs, tests and `policy check`). */
 const struct syscall_args *syscall_args_table(size_t *count);
 

@@ -20,6 +20,21 @@
 /* getpgid: SCMP_ACT_NOTIFY without clauses, so the supervisor denies it with EPERM. */
 static const char *const notify_policy[] = {"-p", "notify-getpgid.json", NULL};
 
+/* The one record a grant decided (its "grant" member): fails unless there is exactly one. */
+static json_t *the_granted_record(const struct h_records *rs)
+{
+	json_t *granted = NULL;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (json_object_get(rs->rec[i], "grant") != NULL) {
+			ck_assert_msg(granted == NULL, "two granted records:\n%s",
+			              h_records_dump(rs));
+			granted = rs->rec[i];
+		}
+	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(rs));
+	return granted;
+}
+
 START_TEST(grant_with_count_two_allows_two_calls)
 {
 	const char *const probe[] = {"waitfile", "@/go", "getpgid", "3", NULL};
@@ -167,7 +182,7 @@ START_TEST(grant_with_a_path_is_emulated_and_only_for_that_path)
 	struct c_result c;
 	struct h_result r;
 	struct h_records rs;
-	json_t *granted = NULL;
+	json_t *granted;
 	FILE *f;
 
 	f = fopen(a, "w");
@@ -206,12 +221,7 @@ START_TEST(grant_with_a_path_is_emulated_and_only_for_that_path)
 	                      h_has_line(r.out, h_fmt("cat %s: EACCES", b)),
 	              "stdout:\n%s", r.out);
 	h_read_records(run.log, &rs);
-	for (size_t i = 0; i < rs.n; i++)
-		if (json_object_get(rs.rec[i], "grant") != NULL) {
-			ck_assert_ptr_null(granted);
-			granted = rs.rec[i];
-		}
-	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	granted = the_granted_record(&rs);
 	ck_assert_str_eq(h_str(granted, "action"), "allow");
 	ck_assert_msg(json_is_true(json_object_get(granted, "emulated")), "not emulated:\n%s",
 	              h_records_dump(&rs));
@@ -229,7 +239,7 @@ START_TEST(a_chdir_path_grant_is_answered_continue_and_verified)
 	struct c_result c;
 	struct h_result r;
 	struct h_records rs;
-	json_t *granted = NULL;
+	json_t *granted;
 	FILE *f;
 
 	ck_assert_int_eq(mkdir(a, 0755), 0);
@@ -252,12 +262,7 @@ START_TEST(a_chdir_path_grant_is_answered_continue_and_verified)
 	                      h_has_line(r.out, h_fmt("cd %s: EACCES", b)),
 	              "stdout:\n%s", r.out);
 	h_read_records(run.log, &rs);
-	for (size_t i = 0; i < rs.n; i++)
-		if (json_object_get(rs.rec[i], "grant") != NULL) {
-			ck_assert_ptr_null(granted);
-			granted = rs.rec[i];
-		}
-	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	granted = the_granted_record(&rs);
 	ck_assert_str_eq(h_str(granted, "syscall"), "chdir");
 	ck_assert_str_eq(h_str(granted, "action"), "allow");
 	ck_assert_msg(json_is_false(json_object_get(granted, "race_free")) &&
@@ -312,7 +317,7 @@ START_TEST(an_address_grant_allows_that_address_only)
 	struct c_result c;
 	struct h_result r;
 	struct h_records rs;
-	json_t *list, *granted = NULL;
+	json_t *list, *granted;
 
 	c_start(&run, extra, probe);
 	/* An address pattern on a syscall without one is refused, as a bad pattern is. */
@@ -342,12 +347,7 @@ START_TEST(an_address_grant_allows_that_address_only)
 	ck_assert_msg(h_has_line(r.out, h_fmt("connect %d: EACCES", other_port)), "stdout:\n%s",
 	              r.out);
 	h_read_records(run.log, &rs);
-	for (size_t i = 0; i < rs.n; i++)
-		if (json_object_get(rs.rec[i], "grant") != NULL) {
-			ck_assert_ptr_null(granted);
-			granted = rs.rec[i];
-		}
-	ck_assert_msg(granted != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	granted = the_granted_record(&rs);
 	ck_assert_str_eq(h_str(granted, "address"), h_fmt("inet:127.0.0.1:%d", ok_port));
 	ck_assert_msg(json_is_true(json_object_get(granted, "emulated")), "%s",
 	              h_records_dump(&rs));
@@ -445,7 +445,7 @@ START_TEST(a_path_grant_answers_the_held_open_of_that_path)
 	struct c_result c;
 	struct h_result r;
 	struct h_records rs;
-	json_t *rec = NULL;
+	json_t *rec;
 	FILE *f;
 
 	f = fopen(a, "w");
@@ -475,12 +475,7 @@ START_TEST(a_path_grant_answers_the_held_open_of_that_path)
 	h_assert_exit(&r, 0);
 	ck_assert_msg(h_has_line(r.out, h_fmt("cat %s: AAA", a)), "stdout:\n%s", r.out);
 	h_read_records(run.log, &rs);
-	for (size_t i = 0; i < rs.n; i++)
-		if (json_object_get(rs.rec[i], "grant") != NULL) {
-			ck_assert_ptr_null(rec);
-			rec = rs.rec[i];
-		}
-	ck_assert_msg(rec != NULL, "no granted record:\n%s", h_records_dump(&rs));
+	rec = the_granted_record(&rs);
 	ck_assert_int_eq(json_integer_value(json_object_get(rec, "grant")), 2);
 	ck_assert_str_eq(h_str(rec, "action"), "allow");
 	ck_assert_msg(json_is_true(json_object_get(rec, "emulated")), "not emulated:\n%s",
