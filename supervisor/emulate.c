@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 
 #include "target_mem.h"
@@ -45,9 +48,36 @@ bool emulate_supported(const char *name)
 	        emulate_path_supported(name) || emulate_stat_supported(name));
 }
 
-int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
+/*
+ * Whether the paths name only entries of the caller's own /proc/TGID (path_resolve() rewrites
+ * /proc/self there), and at least one. The kernel lets a process at its own entries whatever
+ * its capabilities; another reader, the supervisor, needs CAP_SYS_PTRACE for some of them
+ * (maps, environ, ... of a non-dumpable caller), so it may use it there.
+ */
+static bool own_proc_entries(const struct emulate_ctx *ctx)
 {
-	memset(res, 0, sizeof(*res));
+	char own[32];
+	size_t n_own, n = ctx->facts != NULL ? ctx->facts->n_paths : 0;
+
+	if (n == 0 || ctx->tgid <= 0)
+		return false;
+	n_own = (size_t)snprintf(own, sizeof(own), "/proc/%d", (int)ctx->tgid);
+	for (size_t i = 0; i < n && i < 2; i++) {
+		const struct path_resolution *pr = &ctx->buf->paths[i];
+		struct statfs sfs;
+
+		if (strncmp(pr->path, own, n_own) != 0 ||
+		    (pr->path[n_own] != '\0' && pr->path[n_own] != '/'))
+			return false;
+		if (pr->parent_fd < 0 || fstatfs(pr->parent_fd, &sfs) < 0 ||
+		    sfs.f_type != PROC_SUPER_MAGIC)
+			return false;
+	}
+	return true;
+}
+
+static int dispatch(const struct emulate_ctx *ctx, struct emulate_result *res)
+{
 	if (ctx->name == NULL)
 		return -ENOSYS;
 	if (is_open(ctx->name))
@@ -63,6 +93,21 @@ int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
 	if (emulate_stat_supported(ctx->name))
 		return emulate_stat(ctx, res);
 	return -ENOSYS;
+}
+
+int emulate_syscall(const struct emulate_ctx *ctx, struct emulate_result *res)
+{
+	bool raised;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (ctx->name == NULL)
+		return -ENOSYS;
+	raised = own_proc_entries(ctx) && emulate_creds_ptrace(ctx->sw, true) == 0;
+	rc = dispatch(ctx, res);
+	if (raised)
+		emulate_creds_ptrace(ctx->sw, false);
+	return rc;
 }
 
 int emulate_install_fd(const struct emulate_ctx *ctx, int fd, bool cloexec,
@@ -103,6 +148,43 @@ int emulate_install_fd(const struct emulate_ctx *ctx, int fd, bool cloexec,
 	res->error = 0;
 	res->val = rc;
 	return 0;
+}
+
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+int emulate_pidfd_getfd(const struct emulate_ctx *ctx, int pidfd, int target_fd)
+{
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+
+	if (fd < 0 && errno == EPERM && ctx->sw != NULL &&
+	    emulate_creds_ptrace(ctx->sw, true) == 0) {
+		int err;
+
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+		err = errno;
+		emulate_creds_ptrace(ctx->sw, false);
+		errno = err;
+	}
+	return fd;
+}
+
+ssize_t emulate_vm_write(const struct emulate_ctx *ctx, const struct iovec *local,
+                         unsigned long n_local, const struct iovec *remote, unsigned long n_remote)
+{
+	ssize_t n = process_vm_writev(ctx->tid, local, n_local, remote, n_remote, 0);
+
+	if (n < 0 && errno == EPERM && ctx->sw != NULL &&
+	    emulate_creds_ptrace(ctx->sw, true) == 0) {
+		int err;
+
+		n = process_vm_writev(ctx->tid, local, n_local, remote, n_remote, 0);
+		err = errno;
+		emulate_creds_ptrace(ctx->sw, false);
+		errno = err;
+	}
+	return n;
 }
 
 int emulate_umask(const struct emulate_ctx *ctx, unsigned *mask)
@@ -161,7 +243,7 @@ int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const voi
 	rc = target_notif_valid(ctx->listener, ctx->notif_id);
 	if (rc < 0)
 		return rc;
-	n = process_vm_writev(ctx->tid, &local, 1, &remote, 1, 0);
+	n = emulate_vm_write(ctx, &local, 1, &remote, 1);
 	if (n < 0)
 		return errno == ESRCH ? -ENOENT : -EFAULT;
 	return (size_t)n == len ? 0 : -EFAULT;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 
 #include "emulate_creds.h"
@@ -198,6 +199,17 @@ int emulate_write_output(const struct emulate_ctx *ctx, uint64_t addr, const voi
  * descriptor (close-on-exec) or a negative errno.
  */
 int emulate_open_proc(const struct emulate_ctx *ctx, const char *what, int flags);
+
+/*
+ * The supervisor's own accesses to the caller while acting as it (emulate_creds.h): a
+ * descriptor of the caller (pidfd_getfd), a write into its memory (process_vm_writev). Each
+ * retries once with CAP_SYS_PTRACE raised after EPERM, so a caller whose ids differ from the
+ * supervisor's is reached without the emulated operation ever holding that capability.
+ * Return and errno as the system calls'.
+ */
+int emulate_pidfd_getfd(const struct emulate_ctx *ctx, int pidfd, int target_fd);
+ssize_t emulate_vm_write(const struct emulate_ctx *ctx, const struct iovec *local,
+                         unsigned long n_local, const struct iovec *remote, unsigned long n_remote);
 
 /*
  * The caller's umask, for an emulation that creates a file: ctx->creds's when it has one, else

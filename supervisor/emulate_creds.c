@@ -10,13 +10,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The capabilities that change what an emulated filesystem or socket operation may do. */
-#define ACT_CAPS                                                                                   \
-	((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) |        \
-	 (1ull << CAP_FOWNER) | (1ull << CAP_FSETID) | (1ull << CAP_MKNOD) |                       \
-	 (1ull << CAP_LINUX_IMMUTABLE) | (1ull << CAP_NET_BIND_SERVICE) | (1ull << CAP_NET_RAW) |  \
-	 (1ull << CAP_NET_ADMIN) | (1ull << CAP_SYS_ADMIN))
-
 static const char *field(const char *text, const char *name)
 {
 	const char *p = strstr(text, name);
@@ -167,12 +160,13 @@ int emulate_creds_enter(struct creds_switch *sw, const struct target_creds *t)
 {
 	const struct target_creds *self = &sw->self;
 	/*
-	 * Only the capabilities that change a filesystem or socket operation are reduced to the
-	 * target's; the others stay, CAP_SYS_PTRACE in particular: path_resolve() opens the
-	 * target's /proc entries while acting as the target, which a non-dumpable target
-	 * allows only to a ptrace-capable reader.
+	 * Every capability is reduced to the target's: any one the supervisor kept would let an
+	 * emulated operation pass a check the kernel makes of the target (CAP_SYS_PTRACE for
+	 * /proc/PID entries, CAP_SYS_RAWIO, CAP_SYSLOG, ...). The supervisor's own accesses raise
+	 * CAP_SYS_PTRACE for themselves (emulate_creds_ptrace()); the target's /proc entries are
+	 * opened with its whole identity (path_resolve_set_proc_hook()).
 	 */
-	uint64_t caps = (self->cap_eff & ~ACT_CAPS) | (self->cap_eff & t->cap_eff & ACT_CAPS);
+	uint64_t caps = self->cap_eff & t->cap_eff;
 	int rc = 0;
 
 	sw->switched_ids = false;
@@ -194,8 +188,10 @@ int emulate_creds_enter(struct creds_switch *sw, const struct target_creds *t)
 	 * for the target itself); a root target that dropped some keeps fewer than the
 	 * supervisor: set exactly the intersection.
 	 */
+	sw->cap_eff = self->cap_eff;
 	if (rc == 0 && (sw->switched_ids || caps != self->cap_eff)) {
 		sw->switched_caps = true;
+		sw->cap_eff = caps;
 		rc = set_caps(caps);
 	}
 	if (rc < 0)
@@ -220,4 +216,13 @@ void emulate_creds_restore(struct creds_switch *sw)
 	}
 	sw->switched_ids = false;
 	sw->switched_caps = false;
+}
+
+int emulate_creds_ptrace(struct creds_switch *sw, bool raise)
+{
+	const uint64_t ptrace = 1ull << CAP_SYS_PTRACE;
+
+	if (!sw->switched_caps || (sw->cap_eff & ptrace) || !(sw->self.cap_eff & ptrace))
+		return -EPERM;
+	return set_caps(raise ? sw->cap_eff | ptrace : sw->cap_eff);
 }

@@ -9,10 +9,14 @@
  * - fsuid/fsgid with the raw setfsuid/setfsgid syscalls and the groups with the raw setgroups
  *   syscall (glibc's wrappers change every thread of the process, signalling each one);
  * - effective capabilities: capset with the intersection of the supervisor's and the target's
- *   effective sets, so a root target that dropped CAP_DAC_OVERRIDE is refused what the kernel
- *   would refuse it. The permitted set is kept, so the original effective set can be restored.
- *   (setfsuid from 0 to another id also clears the filesystem capabilities, as the kernel does
- *   for the target itself.)
+ *   effective sets, all of them, so a root target that dropped CAP_DAC_OVERRIDE is refused what
+ *   the kernel would refuse it, and so is one without CAP_SYS_PTRACE opening another process's
+ *   /proc/PID/maps, without CAP_SYS_RAWIO opening /dev/mem, without CAP_SYSLOG /proc/kmsg.
+ *   The permitted set is kept, so the original effective set can be restored. (setfsuid from 0
+ *   to another id also clears the filesystem capabilities, as the kernel does for the target.)
+ *   What the supervisor itself must do meanwhile — read or write the target's memory, take its
+ *   descriptors — needs CAP_SYS_PTRACE where their ids differ: emulate_creds_ptrace() raises it
+ *   for that one call (the ops retry with it after EPERM).
  * - umask: process-wide in Linux; set to the target's around operations that create, and
  *   restored. The mode the target passed is given unchanged, so the kernel applies the umask,
  *   or the parent's default ACL instead, exactly as for the target.
@@ -67,6 +71,7 @@ struct creds_switch {
 	struct target_creds self;
 	bool switched_ids;  /* fsuid/fsgid/groups were changed */
 	bool switched_caps; /* the effective capabilities were reduced */
+	uint64_t cap_eff;   /* the effective set while switched */
 };
 
 /*
@@ -88,5 +93,14 @@ int emulate_creds_enter(struct creds_switch *sw, const struct target_creds *targ
 
 /* Restores the supervisor's own identity after emulate_creds_enter(). */
 void emulate_creds_restore(struct creds_switch *sw);
+
+/*
+ * While acting as a target without CAP_SYS_PTRACE: raise (true) puts the supervisor's back in
+ * the effective set, for one access to the target's memory or descriptors that needs it, and
+ * lower (false) takes it away again. raise returns 0, or -EPERM when there is nothing to raise
+ * (the effective set has it already, or the supervisor has none): then the access's EPERM
+ * stands.
+ */
+int emulate_creds_ptrace(struct creds_switch *sw, bool raise);
 
 #endif

@@ -38,11 +38,12 @@
  *   a SO_PASSCRED receiver reads. Sent by the supervisor, they would be its own. So when the
  *   caller gives no SCM_CREDENTIALS, the supervisor attaches the caller's (its pid, real uid and
  *   gid: the kernel's default) explicitly; claiming a pid other than its own needs
- *   CAP_SYS_ADMIN, which is raised in the supervisor's effective set for that send only.
+ *   CAP_SYS_ADMIN, and ids other than its own CAP_SETUID/CAP_SETGID, which are raised in the
+ *   supervisor's effective set (the caller's while acting as it) for that send only.
  *   Netlink attaches the sender's credentials to every message too (a userspace receiver such
  *   as udev trusts uid 0): there the caller's uid and gid are attached with the supervisor's
- *   pid, without raising anything, because kernel netlink handlers run in the sender's context
- *   and check its capabilities. A supervisor without CAP_SYS_ADMIN/CAP_SETUID/CAP_SETGID
+ *   pid, raising only CAP_SETUID/CAP_SETGID, because kernel netlink handlers run in the
+ *   sender's context and check its capabilities (the caller's, then). A supervisor without CAP_SYS_ADMIN/CAP_SETUID/CAP_SETGID
  *   cannot speak for the caller, and refuses (EPERM) one whose uid/gid differ from its own on
  *   those two families, as connect does.
  * - The supervisor never blocks: MSG_DONTWAIT is added (a blocking caller whose socket buffer
@@ -70,9 +71,6 @@
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
 #endif
 #ifndef MSG_ZEROCOPY
 #define MSG_ZEROCOPY 0x4000000
@@ -429,7 +427,7 @@ static int take_fds(struct send_job *job, int pidfd, const struct cmsg_view *v)
 
 	for (size_t i = 0; i < num; i++) {
 		int target_fd = (int)get32(ctl + v->data_off + i * sizeof(int));
-		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+		int fd = emulate_pidfd_getfd(job->ctx, pidfd, target_fd);
 
 		if (fd < 0) {
 			if (errno != EBADF)
@@ -512,24 +510,38 @@ static bool can_speak_for(const struct emulate_ctx *ctx)
 }
 
 /*
- * Adds (raise) or removes CAP_SYS_ADMIN in the thread's effective set, which acting as a
- * target may have cleared (emulate_creds.h). Returns 1 when it changed the set, 0, or -errno.
+ * Adds the capabilities of bits (all below 32) missing from the thread's effective set, which
+ * acting as the caller has reduced to the caller's (emulate_creds.h), for one send that speaks
+ * for the caller; *added says which were added, for lower_caps(). Returns 0 or -errno.
  */
-static int sys_admin(bool raise)
+static int raise_caps(uint32_t bits, uint32_t *added)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2];
-	uint32_t bit = 1u << CAP_SYS_ADMIN;
 
+	*added = 0;
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -errno;
-	if (raise == ((data[0].effective & bit) != 0))
+	*added = bits & ~data[0].effective;
+	if (*added == 0)
 		return 0;
-	if (raise)
-		data[0].effective |= bit;
-	else
-		data[0].effective &= ~bit;
-	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 1;
+	data[0].effective |= *added;
+	if (syscall(SYS_capset, &hdr, data) < 0) {
+		*added = 0;
+		return -errno;
+	}
+	return 0;
+}
+
+static void lower_caps(uint32_t added)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+
+	if (added == 0 || syscall(SYS_capget, &hdr, data) < 0)
+		return;
+	data[0].effective &= ~added;
+	syscall(SYS_capset, &hdr, data);
 }
 
 static bool zerocopy_enabled(int sock)
@@ -549,7 +561,7 @@ static bool is_unix_path(const struct sockaddr *a, size_t len)
 /* The caller's socket, duplicated through pidfd (close-on-exec). */
 static int take_socket(struct send_job *job, int pidfd, int *out)
 {
-	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)(int32_t)(uint32_t)job->ctx->args[0], 0);
+	int fd = emulate_pidfd_getfd(job->ctx, pidfd, (int)(int32_t)(uint32_t)job->ctx->args[0]);
 	struct stat st;
 
 	if (fd < 0) {
@@ -569,7 +581,7 @@ static int take_socket(struct send_job *job, int pidfd, int *out)
 
 /* The send itself, with everything copied and checked. */
 static int send_it(struct send_job *job, int sock, const struct sockaddr *addr, socklen_t addr_len,
-                   uint32_t caller_flags, bool raise, struct emulate_result *res)
+                   uint32_t caller_flags, uint32_t raise, struct emulate_result *res)
 {
 	const struct emulate_ctx *ctx = job->ctx;
 	int flags = (int)(job->compat ? caller_flags & ~MSG_CMSG_COMPAT_FLAG : caller_flags);
@@ -582,18 +594,18 @@ static int send_it(struct send_job *job, int sock, const struct sockaddr *addr, 
 	        .msg_control = job->control_len > 0 ? job->mb->control_out : NULL,
 	        .msg_controllen = job->control_len,
 	};
-	int raised = 0, err;
+	uint32_t added = 0;
 	ssize_t n;
+	int err;
 
-	if (raise) {
-		raised = sys_admin(true);
-		if (raised < 0)
-			return raised;
+	if (raise != 0) {
+		err = raise_caps(raise, &added);
+		if (err < 0)
+			return err;
 	}
 	n = sendmsg(sock, &m, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 	err = errno;
-	if (raised > 0)
-		sys_admin(false);
+	lower_caps(added);
 	if (n < 0) {
 		res->error = -err;
 		if (err == EPIPE && !(flags & MSG_NOSIGNAL))
@@ -719,8 +731,18 @@ int emulate_sendmsg_one(const struct emulate_ctx *ctx, struct emulate_msg_sock *
 		if (rc < 0)
 			goto out;
 	}
-	/* On a unix socket speaking for the caller, credentials with its pid are attached. */
-	rc = send_it(&job, s->sock, addr, addr_len, flags, s->speak && s->family == AF_UNIX, res);
+	/*
+	 * Speaking for the caller: the credentials attached are checked against the sender,
+	 * whose effective set is the caller's while acting as it. The caller's own pid (unix)
+	 * needs CAP_SYS_ADMIN, its uid and gid CAP_SETUID and CAP_SETGID (unix and netlink),
+	 * raised for this send only.
+	 */
+	rc = send_it(&job, s->sock, addr, addr_len, flags,
+	             !s->speak ? 0
+	             : s->family == AF_UNIX
+	                     ? CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID)
+	                     : CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID),
+	             res);
 out:
 	if (rc == 0 && job.answer != 0)
 		res->error = job.answer;

@@ -38,9 +38,6 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 /* The target's socket, duplicated into the supervisor (close-on-exec). */
 static int take_socket(const struct emulate_ctx *ctx, int *out)
@@ -51,7 +48,7 @@ static int take_socket(const struct emulate_ctx *ctx, int *out)
 	pidfd = (int)syscall(SYS_pidfd_open, ctx->tgid > 0 ? ctx->tgid : ctx->tid, 0);
 	if (pidfd < 0)
 		return errno == ESRCH ? -ENOENT : -errno;
-	fd = (int)syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+	fd = emulate_pidfd_getfd(ctx, pidfd, target_fd);
 	close(pidfd);
 	if (fd < 0)
 		return -errno; /* EBADF: the target's own mistake, and the kernel's answer too */

@@ -214,7 +214,7 @@ int emulate_stat_i386_write(const struct emulate_ctx *ctx, enum i386_stat_layout
 	rc = target_notif_valid(ctx->listener, ctx->notif_id);
 	if (rc < 0)
 		return rc;
-	n = process_vm_writev(ctx->tid, local, out.n_ranges, remote, out.n_ranges, 0);
+	n = emulate_vm_write(ctx, local, out.n_ranges, remote, out.n_ranges);
 	if (n < 0)
 		return errno == ESRCH ? -ENOENT : -EFAULT;
 	return (size_t)n == total ? 0 : -EFAULT;

@@ -134,15 +134,23 @@ static int detect_same_root(struct resolve_ctx *ctx)
 {
 	struct stat root, ns_target;
 	char p[64];
+	int rc;
 
 	pthread_once(&own.once, read_own_root);
 	if (own.err < 0)
 		return own.err;
 	if (fstat(ctx->root_fd, &root) < 0)
 		return -errno;
+	/* Like open_proc(): the namespace link is checked against the reader's identity. */
+	*ctx->opened_proc = true;
 	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)ctx->tid);
-	if (stat(p, &ns_target) < 0)
-		return -errno;
+	if (proc_hook != NULL)
+		proc_hook->leave(proc_hook->arg);
+	rc = stat(p, &ns_target) < 0 ? -errno : 0;
+	if (proc_hook != NULL && proc_hook->enter(proc_hook->arg) < 0)
+		return -EPERM;
+	if (rc < 0)
+		return rc;
 	ctx->same_root = same_file(&root, &own.root) && same_file(&ns_target, &own.mnt_ns);
 	return 0;
 }

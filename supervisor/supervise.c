@@ -71,6 +71,7 @@ struct supervise_state {
 	bool ask_allows;    /* supervise_decide_ask_allowed(): "ask" reads as "allow" */
 	bool warned_enosys; /* a missing kernel feature was reported once */
 	struct path_resolve_proc_hook proc_hook;
+	struct target_mem_hook mem_hook;
 	unsigned n_exec_checks;
 	struct exec_check exec_checks[EXEC_CHECKS_MAX];
 	unsigned n_cwd_checks;
@@ -82,6 +83,8 @@ struct supervise_state {
 
 static void proc_leave(void *arg);
 static int proc_enter(void *arg);
+static int ptrace_raise(void *arg);
+static void ptrace_lower(void *arg);
 
 int supervise_state_new(struct supervise_state **out)
 {
@@ -94,6 +97,8 @@ int supervise_state_new(struct supervise_state **out)
 	emulate_creds_cache_init(&st->status_fds);
 	st->proc_hook = (struct path_resolve_proc_hook){
 	        .leave = proc_leave, .enter = proc_enter, .arg = st};
+	st->mem_hook =
+	        (struct target_mem_hook){.raise = ptrace_raise, .lower = ptrace_lower, .arg = st};
 	rc = emulate_creds_self(&st->sw);
 	if (rc < 0) {
 		free(st);
@@ -316,6 +321,21 @@ static int caller_creds(struct supervise_state *st, const struct supervise_reque
 	return 0;
 }
 
+/* Reading the caller's memory while acting as it: CAP_SYS_PTRACE for that read (target_mem.h). */
+static int ptrace_raise(void *arg)
+{
+	struct supervise_state *st = arg;
+
+	return emulate_creds_ptrace(&st->sw, true);
+}
+
+static void ptrace_lower(void *arg)
+{
+	struct supervise_state *st = arg;
+
+	emulate_creds_ptrace(&st->sw, false);
+}
+
 static int act_as_target(struct supervise_state *st, const struct supervise_request *req)
 {
 	int rc = caller_creds(st, req);
@@ -326,8 +346,10 @@ static int act_as_target(struct supervise_state *st, const struct supervise_requ
 	if (rc < 0)
 		return rc;
 	st->acting = true;
-	/* The target's /proc entries are opened as the supervisor (path_resolve.h). */
+	/* The target's /proc entries are opened as the supervisor (path_resolve.h), and its
+	 * memory read with CAP_SYS_PTRACE where that takes it (target_mem.h). */
 	path_resolve_set_proc_hook(&st->proc_hook);
+	target_mem_set_hook(&st->mem_hook);
 	return 0;
 }
 
@@ -360,6 +382,19 @@ static int evaluate(struct supervise_state *st, const struct supervise_rule *rul
 			facts->gid = st->creds.egid;
 			facts->have |= SUPERVISE_NEEDS_CREDS;
 			want &= ~SUPERVISE_NEEDS_CREDS;
+			if (want == 0)
+				continue;
+		}
+		if ((want & SUPERVISE_NEEDS_EXE) && st->acting) {
+			/* /proc/TGID/exe is checked against the reader: read as the supervisor. */
+			proc_leave(st);
+			rc = supervise_gather(req, sa, SUPERVISE_NEEDS_EXE, &st->buf, &more);
+			if (proc_enter(st) < 0 && rc == 0)
+				rc = -EPERM;
+			if (rc < 0)
+				return rc;
+			merge_facts(facts, &more);
+			want &= ~SUPERVISE_NEEDS_EXE;
 			if (want == 0)
 				continue;
 		}
@@ -456,8 +491,15 @@ static void exec_check_add(struct supervise_state *st, pid_t pid, const struct p
 	if (!is_elf(pr))
 		return; /* a script's /proc/PID/exe is its interpreter: nothing to compare */
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	/* The exe link is checked against the reader: read it as the supervisor. */
+	if (st->acting)
+		proc_leave(st);
 	if (stat(link, &before) < 0)
 		memset(&before, 0, sizeof(before));
+	/* Nothing is emulated after this (exec is answered CONTINUE): a failure to act as the
+	 * caller again leaves the supervisor's identity, restored at the end anyway. */
+	if (st->acting)
+		(void)proc_enter(st);
 	c = exec_check_slot(st, pid, true);
 	if (c == NULL) {
 		/* Said, not hidden: this exec cannot be verified. */
@@ -1146,6 +1188,7 @@ void supervise_decide(struct supervisor *sup, struct notification *n)
 out:
 	if (st->acting) {
 		path_resolve_set_proc_hook(NULL);
+		target_mem_set_hook(NULL);
 		emulate_creds_restore(&st->sw);
 		st->acting = false;
 	}

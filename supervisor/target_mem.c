@@ -26,6 +26,31 @@ static size_t target_page_size(void)
 	return cached;
 }
 
+static const struct target_mem_hook *access_hook;
+
+void target_mem_set_hook(const struct target_mem_hook *hook)
+{
+	access_hook = hook;
+}
+
+/* process_vm_readv, once more with CAP_SYS_PTRACE raised after an EPERM (access_hook). */
+static ssize_t vm_read(pid_t tid, const struct iovec *local, unsigned long n_local,
+                       const struct iovec *remote, unsigned long n_remote)
+{
+	ssize_t got = process_vm_readv(tid, local, n_local, remote, n_remote, 0);
+
+	if (got < 0 && errno == EPERM && access_hook != NULL &&
+	    access_hook->raise(access_hook->arg) == 0) {
+		int err;
+
+		got = process_vm_readv(tid, local, n_local, remote, n_remote, 0);
+		err = errno;
+		access_hook->lower(access_hook->arg);
+		errno = err;
+	}
+	return got;
+}
+
 /* Maps process_vm_readv's errno to what callers act on (see target_mem.h). */
 static int read_error(int err)
 {
@@ -76,8 +101,7 @@ static ssize_t read_pages(pid_t tid, uint64_t addr, void *buf, size_t len)
 			asked += chunk;
 			n_iov++;
 		}
-		got = process_vm_readv(tid, local, (unsigned long)n_iov, remote,
-		                       (unsigned long)n_iov, 0);
+		got = vm_read(tid, local, (unsigned long)n_iov, remote, (unsigned long)n_iov);
 		if (got < 0)
 			return done > 0 ? (ssize_t)done : read_error(errno);
 		done += (size_t)got;

@@ -58,4 +58,18 @@ int target_read_argv(pid_t tid, uint64_t addr, const struct target_argv_limits *
 /* SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while notif_id is live, else -ENOENT (or the ioctl's error). */
 int target_notif_valid(int listener_fd, uint64_t notif_id);
 
+/*
+ * For a caller that reads while acting as the target with the target's capabilities
+ * (supervise.c, emulate_creds.h): reading another process's memory needs CAP_SYS_PTRACE where
+ * their ids differ. After an EPERM, raise() gives the supervisor's back for one retry and
+ * lower() takes it away (raise returning nonzero: the EPERM stands). NULL: no hook (the
+ * default). One hook for the process; set it from the thread that reads.
+ */
+struct target_mem_hook {
+	int (*raise)(void *arg);
+	void (*lower)(void *arg);
+	void *arg;
+};
+void target_mem_set_hook(const struct target_mem_hook *hook);
+
 #endif

@@ -9,10 +9,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -161,6 +163,44 @@ START_TEST(dropping_capabilities_is_seen_by_the_next_emulated_open)
 }
 END_TEST
 
+START_TEST(another_process_proc_entry_needs_the_callers_ptrace_rights)
+{
+	struct fixture fx;
+	struct h_result r;
+	pid_t other;
+
+	if (!setup(&fx))
+		return;
+	/* A root process whose /proc/PID/maps uid 65534 may not read (ptrace rules). */
+	other = fork();
+	ck_assert_int_ge(other, 0);
+	if (other == 0) {
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	/* The supervisor opening it for the caller must not lend its CAP_SYS_PTRACE. */
+	expect_probe(&fx, &r, "procfile", h_fmt("/proc/%d/maps", (int)other), NULL, "open1: 0",
+	             "open2: -1 EACCES");
+	h_result_free(&r);
+	kill(other, SIGKILL);
+	waitpid(other, NULL, 0);
+}
+END_TEST
+
+START_TEST(a_non_dumpable_caller_still_reads_its_own_proc_entries)
+{
+	struct fixture fx;
+	struct h_result r;
+
+	if (!setup(&fx))
+		return;
+	/* The kernel lets a process at its own entries; bouncer opening them for it must too. */
+	expect_probe(&fx, &r, "selfproc", NULL, NULL, "open1: 0", "open2: 0");
+	ck_assert_msg(h_has_line(r.out, "dumpable: 0"), "%s", r.out);
+	h_result_free(&r);
+}
+END_TEST
+
 START_TEST(a_uid_clause_sees_the_new_uid)
 {
 	struct fixture fx;
@@ -251,6 +291,8 @@ static Suite *identity_suite(void)
 	tcase_add_test(tc, dropping_the_uid_is_seen_by_the_next_emulated_open);
 	tcase_add_test(tc, dropping_capabilities_is_seen_by_the_next_emulated_open);
 	tcase_add_test(tc, a_uid_clause_sees_the_new_uid);
+	tcase_add_test(tc, another_process_proc_entry_needs_the_callers_ptrace_rights);
+	tcase_add_test(tc, a_non_dumpable_caller_still_reads_its_own_proc_entries);
 	tcase_add_test(tc, a_chroot_moves_where_the_next_open_resolves);
 	tcase_add_test(tc, a_new_mount_namespace_is_seen_by_the_next_open);
 	tcase_add_test(tc, a_listener_of_the_callers_own_turns_the_cache_off);

@@ -10,6 +10,10 @@
  *   identity_probe uid                  getppid; setresuid(65534); getppid
  *   identity_probe chroot JAIL FILE     read FILE; chroot JAIL; read FILE
  *   identity_probe mountns DIR NAME     open DIR/NAME; unshare(CLONE_NEWNS) + tmpfs on DIR; open
+ *   identity_probe procfile FILE        open FILE; setresuid(65534); open FILE (another process's
+ *                                       /proc entry: the kernel asks the opener for ptrace rights)
+ *   identity_probe selfproc             open /proc/self/maps; setresuid(65534), which also makes
+ *                                       the probe non-dumpable; open /proc/self/maps again
  *   identity_probe nested FILE          open FILE; a listener of its own answers setresuid
  *                                       (bouncer does not see it); setresuid(65534); open FILE
  *                                       (prints "nested: -1 EBUSY" where the kernel refuses a
@@ -135,6 +139,15 @@ int main(int argc, char **argv)
 		try_open("open1", argv[2]);
 		drop_uid();
 		try_open("open2", argv[2]);
+	} else if (strcmp(cmd, "procfile") == 0 && argc == 3) {
+		try_open("open1", argv[2]);
+		drop_uid();
+		try_open("open2", argv[2]);
+	} else if (strcmp(cmd, "selfproc") == 0 && argc == 2) {
+		try_open("open1", "/proc/self/maps");
+		drop_uid();
+		say("dumpable: %d", prctl(PR_GET_DUMPABLE));
+		try_open("open2", "/proc/self/maps");
 	} else if (strcmp(cmd, "capdrop") == 0 && argc == 3) {
 		try_open("open1", argv[2]);
 		drop_caps();
